@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The kernel/user contract: record layout, hook kinds, per-tap statistics and
+ * the filter stub's calling convention. Included by the BPF programs (after
+ * vmlinux.h) and by user space (after <linux/types.h>).
+ */
+#ifndef EBPFCAP_CAPTURE_H
+#define EBPFCAP_CAPTURE_H
+
+/* Where a record was taken. Values are stable: they appear in comments and tests. */
+enum ebc_hook {
+	EBC_HOOK_TC_INGRESS = 1,
+	EBC_HOOK_TC_EGRESS = 2,
+	EBC_HOOK_XDP = 3,
+};
+
+/* Record flags. */
+#define EBC_REC_F_PID      (1U << 0)	/* pid, tid and comm are valid */
+#define EBC_REC_F_VERDICT  (1U << 1)	/* verdict is valid */
+
+#define EBC_COMM_LEN 16
+#define EBC_MAX_TAPS 256
+#define EBC_SNAPLEN_MAX 262144
+
+/*
+ * One captured packet in the ring buffer: this header, then caplen bytes.
+ * drops counts the packets this tap lost on this CPU (ring full) since the
+ * previous record of the same tap on the same CPU: the sum over all records
+ * plus the final per-tap counter is the total, which is what epb_dropcount
+ * and isb_osdrop report.
+ */
+struct ebc_rec {
+	__u64 ts_ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u32 tap;		/* index into the taps configured by user space */
+	__u32 ifindex;
+	__u32 len;		/* length on the wire */
+	__u32 caplen;		/* bytes that follow */
+	__u32 drops;
+	__u16 hook;		/* enum ebc_hook */
+	__u16 cpu;
+	__u32 flags;		/* EBC_REC_F_* */
+	__s32 verdict;		/* the hook's return code for this packet */
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	char comm[EBC_COMM_LEN];
+};
+
+/* Per tap, per CPU: what the hook saw, what the filter accepted, what the ring lost. */
+struct ebc_tap_stats {
+	__u64 seen;
+	__u64 accepted;
+	__u64 ring_drops;
+	__u64 pending_drops;	/* ring_drops not yet reported in a record */
+};
+
+/*
+ * The filter stub. Called with r1 = first packet byte, r2 = end of the bytes
+ * the filter may read (direct packet access), r3 = packet length on the wire.
+ * Returns in r0 the number of bytes to capture (0: no match). The loader finds
+ * the stub by its marker instruction (r0 = EBC_FILTER_MARKER as the stub's
+ * first instruction) and replaces it with the translated capture filter.
+ */
+#define EBC_FILTER_MARKER 0x7ebcf17
+
+#endif /* EBPFCAP_CAPTURE_H */

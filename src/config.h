@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What one run of ebpfcap is asked to do, filled by the option parser from
+ * either the extcap arguments Wireshark passes or the standalone command line.
+ */
+#ifndef EBPFCAP_CONFIG_H
+#define EBPFCAP_CONFIG_H
+
+#include <stdbool.h>
+
+enum ebc_mode {
+	EBC_MODE_NONE = 0,
+	EBC_MODE_EXTCAP_INTERFACES,	/* --extcap-interfaces */
+	EBC_MODE_EXTCAP_DLTS,		/* --extcap-dlts */
+	EBC_MODE_EXTCAP_CONFIG,		/* --extcap-config [--extcap-reload-option X] */
+	EBC_MODE_EXTCAP_FILTER_CHECK,	/* --extcap-capture-filter without --capture */
+	EBC_MODE_CAPTURE,		/* --capture, or the standalone CLI capturing */
+	EBC_MODE_LIST_TAPS,		/* -D */
+	EBC_MODE_HELP,			/* -h/--help */
+	EBC_MODE_VERSION,		/* --version */
+};
+
+/* The tap family an interface or -i argument names. */
+enum ebc_tap_kind {
+	EBC_TAP_ANY = 0,	/* "ebpfcap" / -i any: tc both ways on every up device */
+	EBC_TAP_TC,		/* "ebpfcap-tc" / -i tc:DEV */
+	EBC_TAP_XDP,		/* "ebpfcap-xdp" / -i xdp:DEV */
+};
+
+enum ebc_direction {
+	EBC_DIR_BOTH = 0,	/* capture=bidirectional, -Q inout */
+	EBC_DIR_IN,		/* ingress, -Q in */
+	EBC_DIR_OUT,		/* egress, -Q out */
+};
+
+enum ebc_xdp_mode {
+	EBC_XDP_AUTO = 0,	/* native, then generic */
+	EBC_XDP_NATIVE,
+	EBC_XDP_GENERIC,
+};
+
+#define EBC_DEFAULT_SNAPLEN 262144
+#define EBC_DEFAULT_RING_MB 8
+
+struct ebc_config {
+	enum ebc_mode mode;
+	bool extcap;			/* driven by Wireshark: stdout/stderr are protocol */
+	const char *extcap_interface;	/* --extcap-interface */
+	const char *extcap_version;	/* --extcap-version */
+	const char *reload_option;	/* --extcap-reload-option */
+	const char *fifo;		/* --fifo */
+	const char *output;		/* -w FILE or "-" */
+	const char *filter;		/* --extcap-capture-filter / -f / trailing words */
+	enum ebc_tap_kind kind;
+	const char *device;		/* --device / the part after "tc:" or "xdp:"; NULL = all */
+	enum ebc_direction direction;
+	enum ebc_xdp_mode xdp_mode;
+	unsigned int snaplen;		/* 1..262144 */
+	unsigned long long count;	/* -c: stop after this many packets; 0 = no limit */
+	unsigned int ring_mb;		/* ring buffer size in MiB, power of two */
+	const char *log_file;		/* --log-file */
+	int log_level;			/* --log-level / -v: enum ebc_log_level */
+	bool quiet;			/* -q: no summary on stderr */
+};
+
+#endif /* EBPFCAP_CONFIG_H */
