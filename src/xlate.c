@@ -1,0 +1,690 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cbpf2c: classic BPF to eBPF instructions for direct packet access.
+ *
+ * ebc_cbpf_check() validates, as the kernel's bpf_check_classic() does.
+ * ebc_xlate() then works in two passes, like the kernel's bpf_convert_filter():
+ * the first emits code and records, for each jump, the classic instruction it
+ * goes to (or the shared "no match" exit); the second patches offsets through
+ * the old→new index table.
+ *
+ * Register use in the emitted subprogram body:
+ *   r0 = A (so "ret a" is a bare exit), r6 = X, r4 = scratch packet pointer,
+ *   r1/r2/r3 = packet start, end, wire length (never written),
+ *   M[0..15] = 64 bytes below r10.
+ * A and X only ever see 32-bit ALU ops and zero-extending loads, so their
+ * upper halves stay zero and classic's unsigned 32-bit arithmetic is kept.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/bpf.h>
+#include <linux/filter.h>
+
+#include "log.h"
+#include "xlate.h"
+
+#define R_A	BPF_REG_0
+#define R_PKT	BPF_REG_1
+#define R_END	BPF_REG_2
+#define R_LEN	BPF_REG_3
+#define R_TMP	BPF_REG_4
+#define R_X	BPF_REG_6
+#define R_FP	BPF_REG_10
+
+/*
+ * The verifier gives no range to a packet pointer whose offset may pass 0xffff
+ * (MAX_PACKET_OFF), so a load beyond it is translated as "no match": only a
+ * linear packet area over 64 KiB could tell the difference.
+ */
+#define PKT_OFF_MAX	0xffff
+#define MEMWORDS	16
+
+/* Jump targets recorded by pass 1: a classic index, or one of these. */
+#define TGT_NONE	(-1)
+#define TGT_NOMATCH	(-2)
+
+/* Per classic instruction, from xlate_mark(). */
+#define F_REACH		0x1	/* some path from instruction 0 gets here */
+#define F_LEADER	0x2	/* a jump lands here: a basic block starts */
+
+struct xlate {
+	const struct ebc_cbpf_insn *ci;
+	size_t clen;
+	uint8_t *flags;
+	size_t *map;		/* classic index → first eBPF index */
+	struct bpf_insn *out;
+	int32_t *tgt;		/* per eBPF insn: TGT_* or the classic index it jumps to */
+	size_t len;
+	size_t cap;
+	bool nomatch_used;
+};
+
+/* ---- validation ---------------------------------------------------------- */
+
+static bool cbpf_opcode_known(uint16_t code)
+{
+	switch (code) {
+	case BPF_LD | BPF_W | BPF_ABS: case BPF_LD | BPF_H | BPF_ABS:
+	case BPF_LD | BPF_B | BPF_ABS: case BPF_LD | BPF_W | BPF_IND:
+	case BPF_LD | BPF_H | BPF_IND: case BPF_LD | BPF_B | BPF_IND:
+	case BPF_LD | BPF_IMM: case BPF_LD | BPF_W | BPF_LEN:
+	case BPF_LD | BPF_MEM:
+	case BPF_LDX | BPF_W | BPF_IMM: case BPF_LDX | BPF_W | BPF_LEN:
+	case BPF_LDX | BPF_W | BPF_MEM: case BPF_LDX | BPF_B | BPF_MSH:
+	case BPF_ST: case BPF_STX:
+	case BPF_ALU | BPF_NEG:
+	case BPF_JMP | BPF_JA:
+	case BPF_RET | BPF_K: case BPF_RET | BPF_A:
+	case BPF_MISC | BPF_TAX: case BPF_MISC | BPF_TXA:
+		return true;
+	}
+	if (BPF_CLASS(code) == BPF_ALU && !(code & ~(0xf0 | BPF_X | BPF_ALU))) {
+		switch (BPF_OP(code)) {
+		case BPF_ADD: case BPF_SUB: case BPF_MUL: case BPF_DIV:
+		case BPF_MOD: case BPF_AND: case BPF_OR: case BPF_XOR:
+		case BPF_LSH: case BPF_RSH:
+			return true;
+		}
+	}
+	if (BPF_CLASS(code) == BPF_JMP && !(code & ~(0xf0 | BPF_X | BPF_JMP))) {
+		switch (BPF_OP(code)) {
+		case BPF_JEQ: case BPF_JGT: case BPF_JGE: case BPF_JSET:
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool cbpf_uses_mem(uint16_t code)
+{
+	return code == (BPF_LD | BPF_MEM) || code == (BPF_LDX | BPF_MEM) ||
+	       code == BPF_ST || code == BPF_STX;
+}
+
+/* One instruction, alone and with its jump targets; 0 or -EINVAL. */
+static int cbpf_check_insn(const struct ebc_cbpf_insn *insn, size_t pc, size_t len,
+			   char *errbuf, size_t errlen)
+{
+	size_t left = len - pc - 1;	/* instructions after this one */
+	uint16_t code = insn->code;
+
+	if (!cbpf_opcode_known(code)) {
+		ebc_errbuf(errbuf, errlen, "instruction %zu: unknown opcode 0x%02x", pc, code);
+		return -EINVAL;
+	}
+	if (cbpf_uses_mem(code) && insn->k >= MEMWORDS) {
+		ebc_errbuf(errbuf, errlen, "instruction %zu: scratch memory index %u out of range (0-%d)",
+		       pc, insn->k, MEMWORDS - 1);
+		return -EINVAL;
+	}
+	if (BPF_CLASS(code) == BPF_ALU && BPF_SRC(code) == BPF_K) {
+		if ((BPF_OP(code) == BPF_DIV || BPF_OP(code) == BPF_MOD) && insn->k == 0) {
+			ebc_errbuf(errbuf, errlen, "instruction %zu: division by zero", pc);
+			return -EINVAL;
+		}
+		if ((BPF_OP(code) == BPF_LSH || BPF_OP(code) == BPF_RSH) && insn->k >= 32) {
+			ebc_errbuf(errbuf, errlen, "instruction %zu: shift by %u out of range", pc, insn->k);
+			return -EINVAL;
+		}
+	}
+	/* libpcap's validator lets JA wrap around to go backwards (protochain's loop) */
+	if (code == (BPF_JMP | BPF_JA) && insn->k > UINT32_MAX - pc - 1) {
+		ebc_errbuf(errbuf, errlen,
+			   "instruction %zu: backward jump is not supported (libpcap emits one for protochain)",
+			   pc);
+		return -EINVAL;
+	}
+	if (BPF_CLASS(code) == BPF_JMP) {
+		bool bad = BPF_OP(code) == BPF_JA ? insn->k >= left :
+			   insn->jt >= left || insn->jf >= left;
+
+		if (bad) {
+			ebc_errbuf(errbuf, errlen, "instruction %zu: jump out of range", pc);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int ebc_cbpf_check(const struct ebc_cbpf_prog *prog, char *errbuf, size_t errlen)
+{
+	size_t i;
+	int err;
+
+	if (!prog || !prog->insns || !prog->len) {
+		ebc_errbuf(errbuf, errlen, "classic program is empty");
+		return -EINVAL;
+	}
+	if (prog->len > EBC_CBPF_MAXINSNS) {
+		ebc_errbuf(errbuf, errlen, "classic program has %zu instructions, more than %d",
+		       prog->len, EBC_CBPF_MAXINSNS);
+		return -EINVAL;
+	}
+	for (i = 0; i < prog->len; i++) {
+		err = cbpf_check_insn(&prog->insns[i], i, prog->len, errbuf, errlen);
+		if (err)
+			return err;
+	}
+	/* Jumps are checked above, so only the last instruction can fall off the end. */
+	if (BPF_CLASS(prog->insns[prog->len - 1].code) != BPF_RET) {
+		ebc_errbuf(errbuf, errlen, "instruction %zu: last instruction is not a return",
+		       prog->len - 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- what the direct-access hooks cannot do ------------------------------ */
+
+static const char *const skf_ad_names[] = {
+	"PROTOCOL", "PKTTYPE", "IFINDEX", "NLATTR", "NLATTR_NEST", "MARK", "QUEUE",
+	"HATYPE", "RXHASH", "CPU", "ALU_XOR_X", "VLAN_TAG", "VLAN_TAG_PRESENT",
+	"PAY_OFFSET", "RANDOM", "VLAN_TPID",
+};
+
+static bool is_pkt_load(uint16_t code)
+{
+	return BPF_CLASS(code) == BPF_LD &&
+	       (BPF_MODE(code) == BPF_ABS || BPF_MODE(code) == BPF_IND);
+}
+
+/*
+ * Linux reads metadata (SKF_AD_*) and SKF_NET_OFF/SKF_LL_OFF-relative bytes
+ * through negative offsets; a packet pointer has neither, so refuse rather than
+ * silently never match.
+ */
+static int xlate_check_hook(const struct ebc_cbpf_prog *in, char *errbuf, size_t errlen)
+{
+	const uint32_t ad_off = (uint32_t)SKF_AD_OFF, ll_off = (uint32_t)SKF_LL_OFF;
+	size_t i;
+
+	for (i = 0; i < in->len; i++) {
+		const struct ebc_cbpf_insn *insn = &in->insns[i];
+		uint32_t ad = (insn->k - ad_off) / 4;
+
+		if (!is_pkt_load(insn->code) || insn->k < ll_off)
+			continue;
+		/* user-visible strings stay whole, for grep */
+		if (BPF_MODE(insn->code) != BPF_ABS || insn->k < ad_off)
+			ebc_errbuf(errbuf, errlen,
+				   "instruction %zu: negative-offset load (SKF_NET_OFF/SKF_LL_OFF) is not supported on this hook",
+				   i);
+		else if (ad < sizeof(skf_ad_names) / sizeof(skf_ad_names[0]) && !(insn->k & 3))
+			ebc_errbuf(errbuf, errlen,
+				   "instruction %zu: ancillary load SKF_AD_%s is not supported on this hook",
+				   i, skf_ad_names[ad]);
+		else
+			ebc_errbuf(errbuf, errlen,
+				   "instruction %zu: ancillary load SKF_AD_OFF+%u is not supported on this hook",
+				   i, insn->k - ad_off);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* ---- pass 0: reachability and basic blocks ------------------------------- */
+
+static uint64_t load_size(uint16_t code)
+{
+	return BPF_SIZE(code) == BPF_W ? 4 : BPF_SIZE(code) == BPF_H ? 2 : 1;
+}
+
+/* Bytes from the packet start that an absolute load needs; 0 if not one. */
+static uint64_t abs_load_end(const struct ebc_cbpf_insn *insn)
+{
+	if (insn->code == (BPF_LDX | BPF_B | BPF_MSH))
+		return (uint64_t)insn->k + 1;
+	if (BPF_CLASS(insn->code) == BPF_LD && BPF_MODE(insn->code) == BPF_ABS)
+		return (uint64_t)insn->k + load_size(insn->code);
+	return 0;
+}
+
+/* The same for X + k, X = 0; 0 if not an indirect load. */
+static uint64_t ind_load_end(const struct ebc_cbpf_insn *insn)
+{
+	if (BPF_CLASS(insn->code) == BPF_LD && BPF_MODE(insn->code) == BPF_IND)
+		return (uint64_t)insn->k + load_size(insn->code);
+	return 0;
+}
+
+/* A load no packet pointer can reach: it always means no match. */
+static bool load_always_fails(const struct ebc_cbpf_insn *insn)
+{
+	return abs_load_end(insn) > PKT_OFF_MAX || ind_load_end(insn) > PKT_OFF_MAX;
+}
+
+static void mark_target(struct xlate *x, size_t t)
+{
+	x->flags[t] |= F_REACH | F_LEADER;
+}
+
+/*
+ * The verifier rejects unreachable code, and classic programs may contain some
+ * (dead branches, code after a load that can never succeed), so only reachable
+ * instructions are translated. Jumps only go forward: one pass suffices.
+ */
+static void xlate_mark(struct xlate *x)
+{
+	size_t i;
+
+	mark_target(x, 0);
+	for (i = 0; i < x->clen; i++) {
+		const struct ebc_cbpf_insn *insn = &x->ci[i];
+
+		if (!(x->flags[i] & F_REACH))
+			continue;
+		if (BPF_CLASS(insn->code) == BPF_RET || load_always_fails(insn))
+			continue;
+		if (BPF_CLASS(insn->code) != BPF_JMP) {
+			x->flags[i + 1] |= F_REACH;
+		} else if (BPF_OP(insn->code) == BPF_JA) {
+			mark_target(x, i + 1 + insn->k);
+		} else {
+			mark_target(x, i + 1 + insn->jt);
+			mark_target(x, i + 1 + insn->jf);
+		}
+	}
+}
+
+/*
+ * The furthest byte the absolute loads of the block starting at pc need, so
+ * one bound check covers them all: between a block's first instruction and a
+ * failing load nothing is observable, so failing early gives the same answer.
+ */
+static uint64_t block_abs_end(const struct xlate *x, size_t pc)
+{
+	uint64_t end, max = 0;
+	size_t i;
+
+	for (i = pc; i < x->clen && (i == pc || !(x->flags[i] & F_LEADER)); i++) {
+		const struct ebc_cbpf_insn *insn = &x->ci[i];
+
+		if (load_always_fails(insn))
+			break;
+		end = abs_load_end(insn);
+		if (end > max)
+			max = end;
+		if (BPF_CLASS(insn->code) == BPF_JMP || BPF_CLASS(insn->code) == BPF_RET)
+			break;
+	}
+	return max;
+}
+
+/* ---- pass 1: emission ---------------------------------------------------- */
+
+static struct bpf_insn mk(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
+{
+	struct bpf_insn insn = {
+		.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm,
+	};
+
+	return insn;
+}
+
+/* Capacity is sized from the classic length up front, so emission cannot fail. */
+static void emit(struct xlate *x, struct bpf_insn insn)
+{
+	x->tgt[x->len] = TGT_NONE;
+	x->out[x->len++] = insn;
+}
+
+static void emit_jmp(struct xlate *x, struct bpf_insn insn, int32_t target)
+{
+	if (target == TGT_NOMATCH)
+		x->nomatch_used = true;
+	x->tgt[x->len] = target;
+	x->out[x->len++] = insn;
+}
+
+static void emit_nomatch_if(struct xlate *x, uint8_t op, uint8_t dst, uint8_t src_reg, int32_t imm)
+{
+	uint8_t src = src_reg ? BPF_X : BPF_K;
+
+	emit_jmp(x, mk(BPF_JMP | op | src, dst, src_reg, 0, imm), TGT_NOMATCH);
+}
+
+static int16_t mem_off(uint32_t k)
+{
+	return (int16_t)(-4 * (MEMWORDS - (int)k));
+}
+
+/* Entry: A = X = 0 and every scratch word the program reads is zero. */
+static void emit_prologue(struct xlate *x)
+{
+	bool zeroed[MEMWORDS] = { false };
+	size_t i;
+
+	emit(x, mk(BPF_ALU | BPF_MOV | BPF_K, R_A, 0, 0, 0));
+	emit(x, mk(BPF_ALU | BPF_MOV | BPF_K, R_X, 0, 0, 0));
+	for (i = 0; i < x->clen; i++) {
+		uint16_t code = x->ci[i].code;
+		uint32_t k = x->ci[i].k;
+
+		if (code != (BPF_LD | BPF_MEM) && code != (BPF_LDX | BPF_MEM))
+			continue;
+		if (!(x->flags[i] & F_REACH) || zeroed[k])
+			continue;
+		zeroed[k] = true;
+		emit(x, mk(BPF_ST | BPF_MEM | BPF_W, R_FP, 0, mem_off(k), 0));
+	}
+}
+
+/* r4 = r1 + end; if r4 > r2: no match. end <= PKT_OFF_MAX. */
+static void emit_bound(struct xlate *x, uint64_t end)
+{
+	emit(x, mk(BPF_ALU64 | BPF_MOV | BPF_X, R_TMP, R_PKT, 0, 0));
+	emit(x, mk(BPF_ALU64 | BPF_ADD | BPF_K, R_TMP, 0, 0, (int32_t)end));
+	emit_nomatch_if(x, BPF_JGT, R_TMP, R_END, 0);
+}
+
+/* Classic loads are big-endian; BPF_TO_BE is a swap on little-endian hosts only. */
+static void emit_to_host(struct xlate *x, uint8_t dst, uint16_t size)
+{
+	if (size == BPF_W)
+		emit(x, mk(BPF_ALU | BPF_END | BPF_TO_BE, dst, 0, 0, 32));
+	else if (size == BPF_H)
+		emit(x, mk(BPF_ALU | BPF_END | BPF_TO_BE, dst, 0, 0, 16));
+}
+
+/* An absolute load already covered by its block's bound check. */
+static void emit_abs_load(struct xlate *x, uint8_t dst, uint16_t size, uint32_t k)
+{
+	if (k <= INT16_MAX) {
+		emit(x, mk(BPF_LDX | BPF_MEM | size, dst, R_PKT, (int16_t)k, 0));
+	} else {
+		emit(x, mk(BPF_ALU64 | BPF_MOV | BPF_X, R_TMP, R_PKT, 0, 0));
+		emit(x, mk(BPF_ALU64 | BPF_ADD | BPF_K, R_TMP, 0, 0, (int32_t)k));
+		emit(x, mk(BPF_LDX | BPF_MEM | size, dst, R_TMP, 0, 0));
+	}
+	emit_to_host(x, dst, size);
+}
+
+/*
+ * A = P[X + k]. X is bounded first so that the verifier sees a pointer whose
+ * offset stays within PKT_OFF_MAX, then the end is checked against r2.
+ */
+static void emit_ind_load(struct xlate *x, uint16_t size, uint32_t k, uint64_t end)
+{
+	int16_t width = (int16_t)(end - k);
+
+	emit_nomatch_if(x, BPF_JGT, R_X, 0, (int32_t)(PKT_OFF_MAX - end));
+	emit(x, mk(BPF_ALU64 | BPF_MOV | BPF_X, R_TMP, R_PKT, 0, 0));
+	emit(x, mk(BPF_ALU64 | BPF_ADD | BPF_X, R_TMP, R_X, 0, 0));
+	emit(x, mk(BPF_ALU64 | BPF_ADD | BPF_K, R_TMP, 0, 0, (int32_t)end));
+	emit_nomatch_if(x, BPF_JGT, R_TMP, R_END, 0);
+	emit(x, mk(BPF_LDX | BPF_MEM | size, R_A, R_TMP, (int16_t)-width, 0));
+	emit_to_host(x, R_A, size);
+}
+
+static void emit_ld(struct xlate *x, const struct ebc_cbpf_insn *insn)
+{
+	uint16_t code = insn->code;
+
+	switch (BPF_MODE(code)) {
+	case BPF_ABS:
+		emit_abs_load(x, R_A, BPF_SIZE(code), insn->k);
+		break;
+	case BPF_IND:
+		emit_ind_load(x, BPF_SIZE(code), insn->k, ind_load_end(insn));
+		break;
+	case BPF_IMM:
+		emit(x, mk(BPF_ALU | BPF_MOV | BPF_K, R_A, 0, 0, (int32_t)insn->k));
+		break;
+	case BPF_LEN:
+		emit(x, mk(BPF_ALU | BPF_MOV | BPF_X, R_A, R_LEN, 0, 0));
+		break;
+	case BPF_MEM:
+		emit(x, mk(BPF_LDX | BPF_MEM | BPF_W, R_A, R_FP, mem_off(insn->k), 0));
+		break;
+	}
+}
+
+static void emit_ldx(struct xlate *x, const struct ebc_cbpf_insn *insn)
+{
+	switch (BPF_MODE(insn->code)) {
+	case BPF_IMM:
+		emit(x, mk(BPF_ALU | BPF_MOV | BPF_K, R_X, 0, 0, (int32_t)insn->k));
+		break;
+	case BPF_LEN:
+		emit(x, mk(BPF_ALU | BPF_MOV | BPF_X, R_X, R_LEN, 0, 0));
+		break;
+	case BPF_MEM:
+		emit(x, mk(BPF_LDX | BPF_MEM | BPF_W, R_X, R_FP, mem_off(insn->k), 0));
+		break;
+	case BPF_MSH:
+		/* X = (P[k] & 0xf) << 2: the IPv4 header length */
+		emit_abs_load(x, R_X, BPF_B, insn->k);
+		emit(x, mk(BPF_ALU | BPF_AND | BPF_K, R_X, 0, 0, 0xf));
+		emit(x, mk(BPF_ALU | BPF_LSH | BPF_K, R_X, 0, 0, 2));
+		break;
+	}
+}
+
+static void emit_alu(struct xlate *x, const struct ebc_cbpf_insn *insn)
+{
+	uint8_t op = BPF_OP(insn->code);
+
+	if (op == BPF_NEG) {
+		emit(x, mk(BPF_ALU | BPF_NEG, R_A, 0, 0, 0));
+		return;
+	}
+	if (BPF_SRC(insn->code) == BPF_K) {
+		emit(x, mk(BPF_ALU | op | BPF_K, R_A, 0, 0, (int32_t)insn->k));
+		return;
+	}
+	if (op == BPF_DIV || op == BPF_MOD) {
+		/* classic returns 0 on division by zero; eBPF would yield 0 or A and go on */
+		emit_nomatch_if(x, BPF_JEQ, R_X, 0, 0);
+	} else if (op == BPF_LSH || op == BPF_RSH) {
+		/* libpcap shifts by 32 or more to 0; eBPF masks the count */
+		emit(x, mk(BPF_JMP | BPF_JLT | BPF_K, R_X, 0, 2, 32));
+		emit(x, mk(BPF_ALU | BPF_MOV | BPF_K, R_A, 0, 0, 0));
+		emit(x, mk(BPF_JMP | BPF_JA, 0, 0, 1, 0));
+	}
+	emit(x, mk(BPF_ALU | op | BPF_X, R_A, R_X, 0, 0));
+}
+
+static uint8_t jmp_inverse(uint8_t op)
+{
+	switch (op) {
+	case BPF_JEQ: return BPF_JNE;
+	case BPF_JGT: return BPF_JLE;
+	case BPF_JGE: return BPF_JLT;
+	}
+	return 0;	/* JSET has no inverse */
+}
+
+/*
+ * JMP32 compares the low 32 bits unsigned against imm taken as u32, which is
+ * classic's semantics for any K, 0x80000000 and above included.
+ */
+static void emit_jmp_cond(struct xlate *x, const struct ebc_cbpf_insn *insn, size_t pc)
+{
+	int32_t t = (int32_t)(pc + 1 + insn->jt), f = (int32_t)(pc + 1 + insn->jf);
+	uint8_t op = BPF_OP(insn->code), src = BPF_SRC(insn->code);
+	uint8_t sreg = src == BPF_X ? R_X : 0;
+	int32_t imm = src == BPF_K ? (int32_t)insn->k : 0;
+
+	if (insn->jt == insn->jf) {
+		if (insn->jt)
+			emit_jmp(x, mk(BPF_JMP | BPF_JA, 0, 0, 0, 0), t);
+		return;
+	}
+	if (insn->jt == 0 && jmp_inverse(op)) {
+		emit_jmp(x, mk(BPF_JMP32 | jmp_inverse(op) | src, R_A, sreg, 0, imm), f);
+		return;
+	}
+	emit_jmp(x, mk(BPF_JMP32 | op | src, R_A, sreg, 0, imm), t);
+	if (insn->jf)
+		emit_jmp(x, mk(BPF_JMP | BPF_JA, 0, 0, 0, 0), f);
+}
+
+static void emit_insn(struct xlate *x, size_t pc)
+{
+	const struct ebc_cbpf_insn *insn = &x->ci[pc];
+
+	if (load_always_fails(insn)) {
+		emit_jmp(x, mk(BPF_JMP | BPF_JA, 0, 0, 0, 0), TGT_NOMATCH);
+		return;
+	}
+	switch (BPF_CLASS(insn->code)) {
+	case BPF_LD:
+		emit_ld(x, insn);
+		break;
+	case BPF_LDX:
+		emit_ldx(x, insn);
+		break;
+	case BPF_ST:
+		emit(x, mk(BPF_STX | BPF_MEM | BPF_W, R_FP, R_A, mem_off(insn->k), 0));
+		break;
+	case BPF_STX:
+		emit(x, mk(BPF_STX | BPF_MEM | BPF_W, R_FP, R_X, mem_off(insn->k), 0));
+		break;
+	case BPF_ALU:
+		emit_alu(x, insn);
+		break;
+	case BPF_JMP:
+		if (BPF_OP(insn->code) == BPF_JA) {
+			if (insn->k)
+				emit_jmp(x, mk(BPF_JMP | BPF_JA, 0, 0, 0, 0), (int32_t)(pc + 1 + insn->k));
+		} else {
+			emit_jmp_cond(x, insn, pc);
+		}
+		break;
+	case BPF_RET:
+		if (BPF_RVAL(insn->code) == BPF_K)
+			emit(x, mk(BPF_ALU | BPF_MOV | BPF_K, R_A, 0, 0, (int32_t)insn->k));
+		emit(x, mk(BPF_JMP | BPF_EXIT, 0, 0, 0, 0));
+		break;
+	case BPF_MISC:
+		if (BPF_MISCOP(insn->code) == BPF_TAX)
+			emit(x, mk(BPF_ALU | BPF_MOV | BPF_X, R_X, R_A, 0, 0));
+		else
+			emit(x, mk(BPF_ALU | BPF_MOV | BPF_X, R_A, R_X, 0, 0));
+		break;
+	}
+}
+
+static void xlate_emit(struct xlate *x)
+{
+	uint64_t end;
+	size_t pc;
+
+	emit_prologue(x);
+	for (pc = 0; pc < x->clen; pc++) {
+		if (!(x->flags[pc] & F_REACH))
+			continue;
+		x->map[pc] = x->len;
+		if (x->flags[pc] & F_LEADER) {
+			end = block_abs_end(x, pc);
+			if (end)
+				emit_bound(x, end);
+		}
+		emit_insn(x, pc);
+	}
+}
+
+/* ---- pass 2: jump offsets ------------------------------------------------ */
+
+static int xlate_fixup(struct xlate *x, char *errbuf, size_t errlen)
+{
+	size_t nomatch = x->len;
+	int64_t dest, off;
+	size_t i;
+
+	if (x->nomatch_used) {
+		emit(x, mk(BPF_ALU | BPF_MOV | BPF_K, R_A, 0, 0, 0));
+		emit(x, mk(BPF_JMP | BPF_EXIT, 0, 0, 0, 0));
+	}
+	for (i = 0; i < x->len; i++) {
+		if (x->tgt[i] == TGT_NONE)
+			continue;
+		dest = x->tgt[i] == TGT_NOMATCH ? (int64_t)nomatch : (int64_t)x->map[x->tgt[i]];
+		off = dest - (int64_t)(i + 1);
+		if (off > INT16_MAX) {
+			ebc_errbuf(errbuf, errlen, "translated filter too large: jump of %lld instructions",
+			       (long long)off);
+			return -E2BIG;
+		}
+		x->out[i].off = (int16_t)off;
+	}
+	return 0;
+}
+
+/* ---- entry points -------------------------------------------------------- */
+
+/* The longest expansion is an indirect load starting a block: 3 + 7. */
+#define XLATE_MAX_PER_INSN	10
+#define XLATE_FIXED		(2 + MEMWORDS + 2)
+
+static int xlate_alloc(struct xlate *x, const struct ebc_cbpf_prog *in)
+{
+	memset(x, 0, sizeof(*x));
+	x->ci = in->insns;
+	x->clen = in->len;
+	x->cap = in->len * XLATE_MAX_PER_INSN + XLATE_FIXED;
+	x->flags = calloc(in->len, sizeof(*x->flags));
+	x->map = calloc(in->len, sizeof(*x->map));
+	x->out = calloc(x->cap, sizeof(*x->out));
+	x->tgt = calloc(x->cap, sizeof(*x->tgt));
+	if (!x->flags || !x->map || !x->out || !x->tgt)
+		return -ENOMEM;
+	return 0;
+}
+
+static void xlate_free(struct xlate *x)
+{
+	free(x->flags);
+	free(x->map);
+	free(x->out);
+	free(x->tgt);
+}
+
+int ebc_xlate(const struct ebc_cbpf_prog *in, const struct ebc_xlate_opts *opts,
+	      struct ebc_ebpf_prog *out, char *errbuf, size_t errlen)
+{
+	struct xlate x;
+	int err;
+
+	out->insns = NULL;
+	out->len = 0;
+	if (opts && opts->mode != EBC_XLATE_DIRECT) {
+		ebc_errbuf(errbuf, errlen, "translation mode %d is not supported", (int)opts->mode);
+		return -EOPNOTSUPP;
+	}
+	err = ebc_cbpf_check(in, errbuf, errlen);
+	if (err)
+		return err;
+	err = xlate_check_hook(in, errbuf, errlen);
+	if (err)
+		return err;
+	err = xlate_alloc(&x, in);
+	if (err) {
+		ebc_errbuf(errbuf, errlen, "cannot translate capture filter: %s", ebc_strerror(err));
+		goto cleanup;
+	}
+	xlate_mark(&x);
+	xlate_emit(&x);
+	err = xlate_fixup(&x, errbuf, errlen);
+	if (err)
+		goto cleanup;
+	out->insns = x.out;
+	out->len = x.len;
+	x.out = NULL;
+cleanup:
+	xlate_free(&x);
+	return err;
+}
+
+void ebc_ebpf_prog__free(struct ebc_ebpf_prog *prog)
+{
+	if (!prog)
+		return;
+	free(prog->insns);
+	prog->insns = NULL;
+	prog->len = 0;
+}
