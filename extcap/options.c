@@ -1,0 +1,1052 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The option table and what is derived from it: getopt_long's arrays, the
+ * checks that turn argv into a struct ebc_config, --help, and the extcap
+ * sentences Wireshark reads (--extcap-interfaces, --extcap-dlts,
+ * --extcap-config). Nothing here calls into other modules, so the unit test
+ * links this file alone.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+#include "options.h"
+
+#ifndef EBPFCAP_VERSION
+#define EBPFCAP_VERSION "0.1.0"
+#endif
+/* Opened by Wireshark's "Help" button in the interface options dialog. */
+#ifndef EBPFCAP_HELP_URL
+#define EBPFCAP_HELP_URL "file:///usr/share/doc/ebpfcap/README.md"
+#endif
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define EBC_SNAPLEN_MAX 262144
+#define EBC_RING_MB_MAX 1024
+/* IFNAMSIZ, without pulling in <net/if.h>: 15 characters and a NUL. */
+#define EBC_IFNAME_MAX 15
+
+/* The extcap interfaces, indexed by the tap kind each one captures with. */
+struct ebc_iface {
+	const char *name;
+	const char *display;
+};
+
+static const struct ebc_iface ifaces[] = {
+	[EBC_TAP_ANY] = { EBC_IFACE_ANY, "eBPF capture: tc on all devices (like -i any)" },
+	[EBC_TAP_TC] = { EBC_IFACE_TC, "eBPF capture: tc ingress/egress of one device" },
+	[EBC_TAP_XDP] = { EBC_IFACE_XDP, "eBPF capture: XDP hook of one device" },
+};
+
+/* The tap kind an extcap interface name stands for, or -1. */
+static int iface_kind(const char *interface)
+{
+	if (!interface)
+		return -1;
+	for (size_t k = 0; k < ARRAY_SIZE(ifaces); k++)
+		if (!strcmp(interface, ifaces[k].name))
+			return (int)k;
+	return -1;
+}
+
+#define IF_ANY (1u << EBC_TAP_ANY)
+#define IF_TC (1u << EBC_TAP_TC)
+#define IF_XDP (1u << EBC_TAP_XDP)
+#define IF_ALL (IF_ANY | IF_TC | IF_XDP)
+
+/* A word an enum option accepts; display NULL marks an alias Wireshark is not offered. */
+struct ebc_word {
+	const char *word;
+	int value;
+	const char *display;
+};
+
+static const struct ebc_word direction_words[] = {
+	{ "bidirectional", EBC_DIR_BOTH, "Both ways (ingress and egress)" },
+	{ "ingress", EBC_DIR_IN, "Ingress (received by the device)" },
+	{ "egress", EBC_DIR_OUT, "Egress (sent by the device)" },
+	{ "inout", EBC_DIR_BOTH, NULL },
+	{ "in", EBC_DIR_IN, NULL },
+	{ "out", EBC_DIR_OUT, NULL },
+	{ NULL, 0, NULL },
+};
+
+static const struct ebc_word xdp_mode_words[] = {
+	{ "auto", EBC_XDP_AUTO, "Automatic (native, else generic)" },
+	{ "native", EBC_XDP_NATIVE, "Native (in the driver)" },
+	{ "generic", EBC_XDP_GENERIC, "Generic (skb mode, any driver)" },
+	{ "drv", EBC_XDP_NATIVE, NULL },
+	{ "skb", EBC_XDP_GENERIC, NULL },
+	{ NULL, 0, NULL },
+};
+
+/* Wireshark's --log-level names mapped onto ours. */
+static const struct ebc_word log_level_words[] = {
+	{ "error", EBC_LOG_ERROR, NULL },
+	{ "critical", EBC_LOG_ERROR, NULL },
+	{ "warning", EBC_LOG_WARN, NULL },
+	{ "message", EBC_LOG_INFO, NULL },
+	{ "info", EBC_LOG_INFO, NULL },
+	{ "debug", EBC_LOG_DEBUG, NULL },
+	{ "noisy", EBC_LOG_LIBBPF, NULL },
+	{ NULL, 0, NULL },
+};
+
+enum opt_arg { ARG_NONE, ARG_STRING, ARG_UINT, ARG_ENUM };
+
+/* Where a parsed value lands in struct ebc_config. */
+enum opt_store { ST_NONE, ST_STR, ST_UINT, ST_ULLONG, ST_INT };
+
+enum ext_type {
+	EXT_NONE, EXT_STRING, EXT_INTEGER, EXT_UNSIGNED, EXT_SELECTOR, EXT_RADIO,
+	EXT_BOOLFLAG, EXT_FILESELECT,
+};
+
+static const char *const ext_type_names[] = {
+	[EXT_STRING] = "string", [EXT_INTEGER] = "integer", [EXT_UNSIGNED] = "unsigned",
+	[EXT_SELECTOR] = "selector", [EXT_RADIO] = "radio", [EXT_BOOLFLAG] = "boolflag",
+	[EXT_FILESELECT] = "fileselect",
+};
+
+#define F_EXTCAP	0x01	/* Wireshark's protocol option: its presence means extcap mode */
+#define F_STANDALONE	0x02	/* standalone command line only */
+#define F_SYNOPSIS	0x04	/* shown in the usage line */
+#define F_POW2		0x08	/* a number that must be a power of two */
+#define F_RELOAD	0x10	/* extcap selector Wireshark may reload */
+
+struct ebc_opt {
+	const char *name;		/* long name, without "--" */
+	char letter;			/* short option, 0 for none */
+	enum opt_arg arg;
+	const char *metavar;		/* the value's name in --help */
+	const char *def;		/* default, parsed like the command line before argv */
+	unsigned long long min, max;	/* ARG_UINT range */
+	const struct ebc_word *words;	/* ARG_ENUM */
+	enum opt_store store;
+	size_t off;			/* offsetof(struct ebc_config, ...) */
+	unsigned int flags;
+	const char *noun;		/* for range errors: "snaplen 0 out of range" */
+	const char *help;
+	/* As an extcap argument (ext != EXT_NONE). */
+	enum ext_type ext;
+	const char *ext_display;
+	const char *ext_tooltip;
+	const char *ext_group;
+	unsigned int ext_ifaces;	/* IF_* bits: the interfaces that offer it */
+};
+
+enum opt_id {
+	O_LIST, O_INTERFACE, O_DEVICE, O_FILTER, O_SNAPLEN, O_COUNT, O_WRITE, O_DIRECTION,
+	O_XDP_MODE, O_RING_SIZE, O_VERBOSE, O_QUIET, O_HELP, O_VERSION,
+	O_EXTCAP_INTERFACES, O_EXTCAP_INTERFACE, O_EXTCAP_DLTS, O_EXTCAP_CONFIG,
+	O_EXTCAP_RELOAD, O_CAPTURE, O_FIFO, O_EXTCAP_FILTER, O_EXTCAP_VERSION,
+	O_LOG_LEVEL, O_LOG_FILE,
+	O__MAX,
+};
+
+#define CFG(field) offsetof(struct ebc_config, field)
+
+static const struct ebc_opt opts[O__MAX] = {
+	[O_LIST] = {
+		.name = "list-taps", .letter = 'D', .flags = F_STANDALONE | F_SYNOPSIS,
+		.help = "list the taps -i accepts, with the devices they can use, and exit",
+	},
+	[O_INTERFACE] = {
+		.name = "interface", .letter = 'i', .arg = ARG_STRING, .metavar = "TAP",
+		.def = "any", .flags = F_STANDALONE | F_SYNOPSIS,
+		.help = "any (tc on every up device), tc:DEV, xdp:DEV, or DEV meaning tc:DEV",
+	},
+	[O_DEVICE] = {
+		.name = "device", .arg = ARG_STRING, .metavar = "DEV",
+		.store = ST_STR, .off = CFG(device), .flags = F_RELOAD,
+		.help = "capture on DEV only (default: every up device for -i any)",
+		.ext = EXT_SELECTOR, .ext_display = "Device",
+		.ext_tooltip = "The network device whose hook is tapped",
+		.ext_group = "Capture", .ext_ifaces = IF_ALL,
+	},
+	[O_FILTER] = {
+		.name = "filter", .letter = 'f', .arg = ARG_STRING, .metavar = "FILTER",
+		.flags = F_STANDALONE | F_SYNOPSIS,
+		.help = "capture filter in pcap-filter(7) syntax, run in the kernel; "
+			"may also follow the options as words, like tcpdump",
+	},
+	[O_SNAPLEN] = {
+		.name = "snaplen", .letter = 's', .arg = ARG_UINT, .metavar = "SNAPLEN",
+		.def = STR(EBC_DEFAULT_SNAPLEN), .min = 1, .max = EBC_SNAPLEN_MAX,
+		.store = ST_UINT, .off = CFG(snaplen), .flags = F_SYNOPSIS, .noun = "snaplen",
+		.help = "bytes kept of each packet, cut in the kernel",
+		.ext = EXT_INTEGER, .ext_display = "Snapshot length",
+		.ext_tooltip = "Bytes kept of each packet (1 to 262144), cut in the kernel",
+		.ext_group = "Capture", .ext_ifaces = IF_ALL,
+	},
+	[O_COUNT] = {
+		.name = "count", .letter = 'c', .arg = ARG_UINT, .metavar = "COUNT",
+		.min = 1, .max = ULLONG_MAX, .store = ST_ULLONG, .off = CFG(count),
+		.flags = F_SYNOPSIS, .noun = "count",
+		.help = "stop after COUNT packets (default: until interrupted)",
+	},
+	[O_WRITE] = {
+		.name = "write", .letter = 'w', .arg = ARG_STRING, .metavar = "FILE|-",
+		.def = "-", .store = ST_STR, .off = CFG(output),
+		.flags = F_STANDALONE | F_SYNOPSIS,
+		.help = "write pcapng to FILE, or to standard output with -",
+	},
+	[O_DIRECTION] = {
+		.name = "direction", .letter = 'Q', .arg = ARG_ENUM, .metavar = "in|out|inout",
+		.def = "bidirectional", .words = direction_words, .store = ST_INT,
+		.off = CFG(direction), .flags = F_SYNOPSIS,
+		.help = "tc packets received, sent or both",
+		.ext = EXT_RADIO, .ext_display = "Direction",
+		.ext_tooltip = "Capture packets the device receives, sends, or both",
+		.ext_group = "Capture", .ext_ifaces = IF_TC,
+	},
+	[O_XDP_MODE] = {
+		.name = "xdp-mode", .arg = ARG_ENUM, .metavar = "MODE", .def = "auto",
+		.words = xdp_mode_words, .store = ST_INT, .off = CFG(xdp_mode),
+		.help = "how the XDP program is attached, for xdp taps",
+		.ext = EXT_RADIO, .ext_display = "XDP mode",
+		.ext_tooltip = "Native runs in the driver; generic works on any device but later in the stack",
+		.ext_group = "Capture", .ext_ifaces = IF_XDP,
+	},
+	[O_RING_SIZE] = {
+		.name = "ring-size", .arg = ARG_UINT, .metavar = "MIB",
+		.def = STR(EBC_DEFAULT_RING_MB), .min = 1, .max = EBC_RING_MB_MAX,
+		.store = ST_UINT, .off = CFG(ring_mb), .flags = F_POW2, .noun = "ring size",
+		.help = "kernel-to-user ring buffer in MiB, a power of two",
+		.ext = EXT_INTEGER, .ext_display = "Ring buffer (MiB)",
+		.ext_tooltip = "Kernel-to-user ring buffer size in MiB, a power of two (1 to 1024); "
+			"raise it if packets are lost",
+		.ext_group = "Performance", .ext_ifaces = IF_ALL,
+	},
+	[O_VERBOSE] = {
+		.name = "verbose", .letter = 'v',
+		.help = "log more on standard error: -v info, -vv debug, -vvv libbpf too",
+	},
+	[O_QUIET] = {
+		.name = "quiet", .letter = 'q', .store = ST_NONE,
+		.help = "print no capture summary on standard error",
+	},
+	[O_HELP] = { .name = "help", .letter = 'h', .help = "show this help and exit" },
+	[O_VERSION] = { .name = "version", .help = "show the version and exit" },
+	[O_EXTCAP_INTERFACES] = {
+		.name = "extcap-interfaces", .flags = F_EXTCAP,
+		.help = "list the extcap interfaces",
+	},
+	[O_EXTCAP_INTERFACE] = {
+		.name = "extcap-interface", .arg = ARG_STRING, .metavar = "IF",
+		.store = ST_STR, .off = CFG(extcap_interface), .flags = F_EXTCAP,
+		.help = "the interface: " EBC_IFACE_ANY ", " EBC_IFACE_TC " or " EBC_IFACE_XDP,
+	},
+	[O_EXTCAP_DLTS] = {
+		.name = "extcap-dlts", .flags = F_EXTCAP,
+		.help = "list the link types of --extcap-interface",
+	},
+	[O_EXTCAP_CONFIG] = {
+		.name = "extcap-config", .flags = F_EXTCAP,
+		.help = "list the options of --extcap-interface",
+	},
+	[O_EXTCAP_RELOAD] = {
+		.name = "extcap-reload-option", .arg = ARG_STRING, .metavar = "OPTION",
+		.store = ST_STR, .off = CFG(reload_option), .flags = F_EXTCAP,
+		.help = "with --extcap-config: list only the values of OPTION (device)",
+	},
+	[O_CAPTURE] = {
+		.name = "capture", .flags = F_EXTCAP,
+		.help = "capture on --extcap-interface into --fifo",
+	},
+	[O_FIFO] = {
+		.name = "fifo", .arg = ARG_STRING, .metavar = "PATH", .store = ST_STR,
+		.off = CFG(fifo), .flags = F_EXTCAP,
+		.help = "the pipe Wireshark reads pcapng from",
+	},
+	[O_EXTCAP_FILTER] = {
+		.name = "extcap-capture-filter", .arg = ARG_STRING, .metavar = "FILTER",
+		.flags = F_EXTCAP,
+		.help = "capture filter; without --capture, only check it (one line if invalid)",
+	},
+	[O_EXTCAP_VERSION] = {
+		.name = "extcap-version", .arg = ARG_STRING, .metavar = "VER",
+		.store = ST_STR, .off = CFG(extcap_version), .flags = F_EXTCAP,
+		.help = "the calling Wireshark's version",
+	},
+	[O_LOG_LEVEL] = {
+		.name = "log-level", .arg = ARG_ENUM, .metavar = "LEVEL", .def = "warning",
+		.words = log_level_words, .store = ST_INT, .off = CFG(log_level),
+		.help = "log messages up to LEVEL, named as in Wireshark",
+	},
+	[O_LOG_FILE] = {
+		.name = "log-file", .arg = ARG_STRING, .metavar = "PATH", .store = ST_STR,
+		.off = CFG(log_file),
+		.help = "log to PATH instead of standard error (in extcap mode: instead of nowhere)",
+	},
+};
+
+/* What one parse saw, beyond what lands in the config. */
+struct parse_state {
+	int seen[O__MAX];
+	const char *raw[O__MAX];		/* the last value given */
+	bool used_long[O__MAX];			/* last given as --name (else -x) */
+};
+
+/* Storage for strings the parser builds: trailing filter words, a decoded device. */
+static char *joined_filter;
+static char device_buf[4 * EBC_IFNAME_MAX + 1];
+
+static int fail(char *errbuf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *errbuf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!errbuf || !len)
+		return -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, len, fmt, ap);
+	va_end(ap);
+	/* One line, whatever the user typed into the values we quote. */
+	for (char *p = errbuf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return -EINVAL;
+}
+
+/* "-Q" or "--direction", as the user last spelled the option. */
+static const char *spelling(const struct parse_state *st, enum opt_id id, char *buf, size_t len)
+{
+	if (opts[id].letter && !st->used_long[id])
+		snprintf(buf, len, "-%c", opts[id].letter);
+	else
+		snprintf(buf, len, "--%s", opts[id].name);
+	return buf;
+}
+
+static void join_words(char *buf, size_t len, const struct ebc_word *w, const char *sep)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (; w->word && n < len; w++)
+		n += snprintf(buf + n, len - n, "%s%s", n ? sep : "", w->word);
+}
+
+static int parse_uint(enum opt_id id, const char *s, unsigned long long *out, char *errbuf,
+		      size_t len)
+{
+	const struct ebc_opt *o = &opts[id];
+	unsigned long long v;
+	char *end;
+
+	/* strtoull takes signs and blanks; a count or size never has either. */
+	if (!isdigit((unsigned char)s[0]))
+		return fail(errbuf, len, "invalid value \"%s\" for --%s: not a number", s, o->name);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end)
+		return fail(errbuf, len, "invalid value \"%s\" for --%s: not a number", s, o->name);
+	if (errno == ERANGE || v < o->min || v > o->max) {
+		if (o->max == ULLONG_MAX)
+			return fail(errbuf, len, "%s %s out of range (at least %llu)", o->noun, s, o->min);
+		return fail(errbuf, len, "%s %s out of range (%llu to %llu)", o->noun, s, o->min,
+			    o->max);
+	}
+	if ((o->flags & F_POW2) && (v & (v - 1))) {
+		unsigned long long lo = 1;
+
+		while (lo * 2 < v)
+			lo *= 2;
+		return fail(errbuf, len, "%s %s is not a power of two (try %llu or %llu)", o->noun, s,
+			    lo, lo * 2);
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_enum(enum opt_id id, const char *s, unsigned long long *out, char *errbuf,
+		      size_t len)
+{
+	const struct ebc_opt *o = &opts[id];
+	char words[160];
+
+	for (const struct ebc_word *w = o->words; w->word; w++) {
+		if (!strcasecmp(s, w->word)) {
+			*out = (unsigned long long)w->value;
+			return 0;
+		}
+	}
+	join_words(words, sizeof(words), o->words, "|");
+	return fail(errbuf, len, "invalid value \"%s\" for --%s: expected %s", s, o->name, words);
+}
+
+/* Parse one value and store it where the table says. */
+static int apply(enum opt_id id, const char *val, struct ebc_config *cfg,
+		 struct parse_state *st, char *errbuf, size_t len)
+{
+	const struct ebc_opt *o = &opts[id];
+	char *field = (char *)cfg + o->off;
+	unsigned long long v = 0;
+	int err = 0;
+
+	if (o->arg == ARG_UINT)
+		err = parse_uint(id, val, &v, errbuf, len);
+	else if (o->arg == ARG_ENUM)
+		err = parse_enum(id, val, &v, errbuf, len);
+	if (err)
+		return err;
+	st->raw[id] = val;
+	switch (o->store) {
+	case ST_NONE:
+		break;
+	case ST_STR:
+		*(const char **)field = val;
+		break;
+	case ST_UINT:
+		*(unsigned int *)field = (unsigned int)v;
+		break;
+	case ST_ULLONG:
+		*(unsigned long long *)field = v;
+		break;
+	case ST_INT:
+		*(int *)field = (int)v;
+		break;
+	}
+	return 0;
+}
+
+static void set_defaults(struct ebc_config *cfg)
+{
+	struct parse_state scratch;
+	char errbuf[8];
+
+	memset(cfg, 0, sizeof(*cfg));
+	memset(&scratch, 0, sizeof(scratch));
+	for (int id = 0; id < O__MAX; id++)
+		if (opts[id].def)
+			apply(id, opts[id].def, cfg, &scratch, errbuf, sizeof(errbuf));
+}
+
+/* getopt_long's arrays, from the table. Options without a letter return 256 + id. */
+static void build_getopt(struct option *longopts, char *shortopts)
+{
+	char *s = shortopts;
+
+	/* ':' first: a missing value is reported as ':' rather than '?'. */
+	*s++ = ':';
+	for (int id = 0; id < O__MAX; id++) {
+		longopts[id] = (struct option){
+			.name = opts[id].name,
+			.has_arg = opts[id].arg == ARG_NONE ? no_argument : required_argument,
+			.flag = NULL,
+			.val = opts[id].letter ? opts[id].letter : 256 + id,
+		};
+		if (opts[id].letter) {
+			*s++ = opts[id].letter;
+			if (opts[id].arg != ARG_NONE)
+				*s++ = ':';
+		}
+	}
+	*s = '\0';
+	longopts[O__MAX] = (struct option){ 0 };
+}
+
+static int id_of_val(int val)
+{
+	if (val >= 256 && val < 256 + O__MAX)
+		return val - 256;
+	for (int id = 0; id < O__MAX; id++)
+		if (opts[id].letter && opts[id].letter == val)
+			return id;
+	return -1;
+}
+
+static int getopt_error(int c, char **argv, char *errbuf, size_t len)
+{
+	int id = id_of_val(optopt);
+	const char *arg = argv[optind - 1];
+	size_t n;
+
+	if (c == ':' && id >= 0) {
+		if (arg && arg[0] == '-' && arg[1] == '-')
+			return fail(errbuf, len, "missing value for --%s", opts[id].name);
+		return fail(errbuf, len, "missing value for -%c", opts[id].letter);
+	}
+	if (optopt && optopt < 256)
+		return fail(errbuf, len, "unknown option -%c (see ebpfcap --help)", optopt);
+	/* An unknown or ambiguous long option; quote it without its =value. */
+	n = arg ? strcspn(arg, "=") : 0;
+	return fail(errbuf, len, "unknown option %.*s (see ebpfcap --help)", (int)n, arg ? arg : "");
+}
+
+/* Tcpdump-style filter words after the options, joined by spaces. */
+static int join_trailing(int argc, char **argv, int first, const char **out)
+{
+	size_t n = 0;
+	char *p;
+
+	for (int i = first; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	joined_filter = malloc(n ? n : 1);
+	if (!joined_filter)
+		return -ENOMEM;
+	p = joined_filter;
+	for (int i = first; i < argc; i++) {
+		if (i > first)
+			*p++ = ' ';
+		p = stpcpy(p, argv[i]);
+	}
+	*p = '\0';
+	*out = joined_filter;
+	return 0;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * Undo the \xHH escapes --extcap-config puts into device names Wireshark's
+ * parser cannot carry ({, }, \ and non-printable bytes).
+ */
+static const char *unescape_device(const char *s)
+{
+	size_t n = 0;
+
+	if (!strchr(s, '\\') || strlen(s) >= sizeof(device_buf))
+		return s;
+	while (*s && n + 1 < sizeof(device_buf)) {
+		if (s[0] == '\\' && s[1] == 'x' && hexval(s[2]) >= 0 && hexval(s[3]) >= 0) {
+			device_buf[n++] = (char)(hexval(s[2]) * 16 + hexval(s[3]));
+			s += 4;
+		} else {
+			device_buf[n++] = *s++;
+		}
+	}
+	device_buf[n] = '\0';
+	return device_buf;
+}
+
+static int check_device(const char *dev, char *errbuf, size_t len)
+{
+	if (strlen(dev) > EBC_IFNAME_MAX)
+		return fail(errbuf, len, "device name \"%s\" is too long (at most %d characters)", dev,
+			    EBC_IFNAME_MAX);
+	if (strchr(dev, '/') || strpbrk(dev, " \t"))
+		return fail(errbuf, len, "invalid device name \"%s\" (no '/' or blanks)", dev);
+	return 0;
+}
+
+/* -i any | tc:DEV | xdp:DEV | DEV */
+static int parse_tap(const char *tap, struct ebc_config *cfg, char *errbuf, size_t len)
+{
+	static const struct { const char *prefix; enum ebc_tap_kind kind; } kinds[] = {
+		{ "tc:", EBC_TAP_TC }, { "xdp:", EBC_TAP_XDP },
+	};
+	const char *dev = NULL;
+
+	if (!strcmp(tap, "any")) {
+		cfg->kind = EBC_TAP_ANY;
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		size_t n = strlen(kinds[i].prefix);
+
+		if (!strncmp(tap, kinds[i].prefix, n)) {
+			cfg->kind = kinds[i].kind;
+			dev = tap + n;
+		} else if (!strncmp(tap, kinds[i].prefix, n - 1) && tap[n - 1] == '\0') {
+			return fail(errbuf, len, "-i %s names no device (e.g. -i %seth0)", tap,
+				    kinds[i].prefix);
+		}
+	}
+	if (!dev) {
+		if (strchr(tap, ':') || !*tap)
+			return fail(errbuf, len,
+				    "unknown tap \"%s\" (expected any, tc:DEV, xdp:DEV or DEV)", tap);
+		cfg->kind = EBC_TAP_TC;
+		dev = tap;
+	}
+	if (!*dev)
+		return fail(errbuf, len, "-i %s names no device (e.g. -i %seth0)", tap,
+			    cfg->kind == EBC_TAP_XDP ? "xdp:" : "tc:");
+	cfg->device = dev;
+	return 0;
+}
+
+static int check_extcap(int argc, char **argv, struct ebc_config *cfg,
+			const struct parse_state *st, char *errbuf, size_t len)
+{
+	static const enum opt_id queries[] = {
+		O_EXTCAP_INTERFACES, O_EXTCAP_DLTS, O_EXTCAP_CONFIG, O_CAPTURE,
+	};
+	static const enum ebc_mode modes[] = {
+		EBC_MODE_EXTCAP_INTERFACES, EBC_MODE_EXTCAP_DLTS, EBC_MODE_EXTCAP_CONFIG,
+		EBC_MODE_CAPTURE,
+	};
+	int query = -1;
+	char sp[32];
+
+	/* In extcap mode the capture goes to --fifo; there is no -w. */
+	cfg->output = NULL;
+	for (int id = 0; id < O__MAX; id++)
+		if (st->seen[id] && (opts[id].flags & F_STANDALONE))
+			return fail(errbuf, len,
+				    "%s belongs to the standalone command line; drop it or the --extcap-* options",
+				    spelling(st, id, sp, sizeof(sp)));
+	if (optind < argc)
+		return fail(errbuf, len,
+			    "unexpected argument \"%s\" in extcap mode (pass a filter with --extcap-capture-filter)",
+			    argv[optind]);
+	for (size_t i = 0; i < ARRAY_SIZE(queries); i++) {
+		if (!st->seen[queries[i]])
+			continue;
+		if (query >= 0)
+			return fail(errbuf, len, "--%s and --%s cannot be combined; give one",
+				    opts[queries[query]].name, opts[queries[i]].name);
+		query = (int)i;
+	}
+
+	if (cfg->extcap_interface) {
+		int k = iface_kind(cfg->extcap_interface);
+
+		if (k < 0)
+			return fail(errbuf, len, "unknown interface %s (expected %s, %s or %s)",
+				    cfg->extcap_interface, EBC_IFACE_ANY, EBC_IFACE_TC, EBC_IFACE_XDP);
+		cfg->kind = (enum ebc_tap_kind)k;
+	}
+
+	if (query < 0) {
+		if (!st->seen[O_EXTCAP_FILTER])
+			return fail(errbuf, len,
+				    "nothing to do: give --extcap-interfaces, --extcap-dlts, --extcap-config or --capture");
+		cfg->mode = EBC_MODE_EXTCAP_FILTER_CHECK;
+	} else {
+		cfg->mode = modes[query];
+	}
+	if (cfg->mode != EBC_MODE_EXTCAP_INTERFACES && cfg->mode != EBC_MODE_EXTCAP_FILTER_CHECK &&
+	    !cfg->extcap_interface)
+		return fail(errbuf, len, "--%s needs --extcap-interface (%s, %s or %s)",
+			    opts[queries[query]].name, EBC_IFACE_ANY, EBC_IFACE_TC, EBC_IFACE_XDP);
+	if (cfg->mode == EBC_MODE_CAPTURE && !cfg->fifo)
+		return fail(errbuf, len,
+			    "--capture needs --fifo PATH (outside wireshark, use -w FILE instead of --capture)");
+	if (cfg->reload_option) {
+		if (cfg->mode != EBC_MODE_EXTCAP_CONFIG)
+			return fail(errbuf, len, "--extcap-reload-option needs --extcap-config");
+		for (int id = 0; id < O__MAX; id++)
+			if ((opts[id].flags & F_RELOAD) && !strcmp(opts[id].name, cfg->reload_option))
+				return 0;
+		return fail(errbuf, len, "cannot reload option \"%s\" (only device is reloadable)",
+			    cfg->reload_option);
+	}
+	return 0;
+}
+
+static int check_standalone(int argc, char **argv, struct ebc_config *cfg,
+			    const struct parse_state *st, char *errbuf, size_t len)
+{
+	const char *dev = cfg->device;
+	int err;
+
+	if (st->seen[O_LIST]) {
+		cfg->mode = EBC_MODE_LIST_TAPS;
+		return 0;
+	}
+	cfg->mode = EBC_MODE_CAPTURE;
+	if (optind < argc) {
+		if (st->seen[O_FILTER])
+			return fail(errbuf, len,
+				    "filter given twice: with -f and as trailing words (\"%s\"); keep one",
+				    argv[optind]);
+		err = join_trailing(argc, argv, optind, &cfg->filter);
+		if (err)
+			return fail(errbuf, len, "cannot join the filter words: out of memory");
+	}
+	cfg->device = NULL;
+	err = parse_tap(st->raw[O_INTERFACE] ? st->raw[O_INTERFACE] : "any", cfg, errbuf, len);
+	if (err)
+		return err;
+	if (dev && cfg->device && strcmp(dev, cfg->device))
+		return fail(errbuf, len, "-i %s and --device %s name different devices; keep one",
+			    st->raw[O_INTERFACE], dev);
+	if (!cfg->device)
+		cfg->device = dev;
+	if (!*cfg->output)
+		return fail(errbuf, len, "-w needs a file name, or - for standard output");
+	return 0;
+}
+
+/* Checks that need the whole command line: a capture that cannot work as asked. */
+static int check_capture(struct ebc_config *cfg, const struct parse_state *st, char *errbuf,
+			 size_t len)
+{
+	char sp[32];
+	int err;
+
+	if (cfg->device) {
+		err = check_device(cfg->device, errbuf, len);
+		if (err)
+			return err;
+	}
+	if (cfg->kind == EBC_TAP_XDP) {
+		if (st->seen[O_DIRECTION] && cfg->direction != EBC_DIR_IN)
+			return fail(errbuf, len, "xdp captures ingress only; drop %s %s",
+				    spelling(st, O_DIRECTION, sp, sizeof(sp)), st->raw[O_DIRECTION]);
+		cfg->direction = EBC_DIR_IN;
+	} else if (st->seen[O_XDP_MODE]) {
+		return fail(errbuf, len,
+			    "--xdp-mode applies to xdp taps only; drop --xdp-mode %s or capture with %s",
+			    st->raw[O_XDP_MODE], cfg->extcap ? EBC_IFACE_XDP : "-i xdp:DEV");
+	}
+	return 0;
+}
+
+int ebc_options__parse(int argc, char **argv, struct ebc_config *cfg, char *errbuf, size_t errlen)
+{
+	struct option longopts[O__MAX + 1];
+	char shortopts[2 + 2 * O__MAX];
+	struct parse_state st;
+	int c, longindex, err;
+
+	set_defaults(cfg);
+	memset(&st, 0, sizeof(st));
+	free(joined_filter);
+	joined_filter = NULL;
+	if (errbuf && errlen)
+		errbuf[0] = '\0';
+	build_getopt(longopts, shortopts);
+
+	/* optind = 0 makes glibc start over, so a second parse (tests) sees a fresh argv. */
+	optind = 0;
+	opterr = 0;
+	for (;;) {
+		int id;
+
+		longindex = -1;
+		c = getopt_long(argc, argv, shortopts, longopts, &longindex);
+		if (c == -1)
+			break;
+		if (c == '?' || c == ':')
+			return getopt_error(c, argv, errbuf, errlen);
+		id = id_of_val(c);
+		if (id < 0)
+			return fail(errbuf, errlen, "internal error: option %d not in the table", c);
+		st.seen[id]++;
+		st.used_long[id] = longindex >= 0;
+		err = apply(id, optarg, cfg, &st, errbuf, errlen);
+		if (err)
+			return err;
+	}
+
+	if (st.seen[O_HELP]) {
+		cfg->mode = EBC_MODE_HELP;
+		return 0;
+	}
+	if (st.seen[O_VERSION]) {
+		cfg->mode = EBC_MODE_VERSION;
+		return 0;
+	}
+	for (int id = 0; id < O__MAX; id++)
+		if (st.seen[id] && (opts[id].flags & F_EXTCAP))
+			cfg->extcap = true;
+
+	/* The filter has three spellings (-f is standalone only); an empty one means none. */
+	cfg->filter = st.raw[O_EXTCAP_FILTER] ? st.raw[O_EXTCAP_FILTER] : st.raw[O_FILTER];
+
+	if (cfg->device && cfg->extcap)
+		cfg->device = unescape_device(cfg->device);
+	/* Wireshark's "all devices" entry passes an empty --device. */
+	if (cfg->device && !*cfg->device)
+		cfg->device = NULL;
+
+	if (cfg->extcap)
+		err = check_extcap(argc, argv, cfg, &st, errbuf, errlen);
+	else
+		err = check_standalone(argc, argv, cfg, &st, errbuf, errlen);
+	if (err)
+		return err;
+	if (cfg->filter && !*cfg->filter)
+		cfg->filter = NULL;
+	if (cfg->mode == EBC_MODE_CAPTURE) {
+		err = check_capture(cfg, &st, errbuf, errlen);
+		if (err)
+			return err;
+	}
+
+	cfg->quiet = st.seen[O_QUIET] > 0;
+	cfg->log_level += st.seen[O_VERBOSE];
+	if (cfg->log_level > EBC_LOG_LIBBPF)
+		cfg->log_level = EBC_LOG_LIBBPF;
+	return 0;
+}
+
+/* --help, from the table. */
+
+#define HELP_INDENT 32
+#define HELP_WIDTH 79
+/* A space help_wrap() does not break at. */
+#define NBSP "\a"
+
+/* "  -s, --snaplen SNAPLEN" then the text, wrapped at word boundaries under column 32. */
+static void help_wrap(FILE *out, const char *left, const char *text)
+{
+	int col;
+
+	if (strlen(left) >= HELP_INDENT - 1) {
+		fprintf(out, "%s\n%*s", left, HELP_INDENT, "");
+	} else {
+		fprintf(out, "%-*s", HELP_INDENT, left);
+	}
+	col = HELP_INDENT;
+	while (*text) {
+		int n = (int)strcspn(text, " ");
+
+		if (col > HELP_INDENT && col + 1 + n > HELP_WIDTH) {
+			fprintf(out, "\n%*s", HELP_INDENT, "");
+			col = HELP_INDENT;
+		} else if (col > HELP_INDENT) {
+			fputc(' ', out);
+			col++;
+		}
+		for (int i = 0; i < n; i++)
+			fputc(text[i] == NBSP[0] ? ' ' : text[i], out);
+		col += n;
+		text += n;
+		while (*text == ' ')
+			text++;
+	}
+	fputc('\n', out);
+}
+
+static void help_option(FILE *out, enum opt_id id)
+{
+	const struct ebc_opt *o = &opts[id];
+	char left[64], extra[192];
+	int n;
+
+	if (o->letter)
+		n = snprintf(left, sizeof(left), "  -%c, --%s", o->letter, o->name);
+	else
+		n = snprintf(left, sizeof(left), "      --%s", o->name);
+	if (o->metavar && n > 0 && (size_t)n < sizeof(left))
+		snprintf(left + n, sizeof(left) - n, " %s", o->metavar);
+
+	extra[0] = '\0';
+	if (o->arg == ARG_UINT && o->max != ULLONG_MAX)
+		n = snprintf(extra, sizeof(extra), "%llu" NBSP "to" NBSP "%llu", o->min, o->max);
+	else if (o->arg == ARG_ENUM)
+		join_words(extra, sizeof(extra), o->words, ", ");
+	else
+		n = 0;
+	if (o->def) {
+		n = (int)strlen(extra);
+		snprintf(extra + n, sizeof(extra) - n, "%sdefault" NBSP "%s", n ? "; " : "", o->def);
+	}
+	if (extra[0]) {
+		char text[512];
+
+		snprintf(text, sizeof(text), "%s (%s)", o->help, extra);
+		help_wrap(out, left, text);
+	} else {
+		help_wrap(out, left, o->help);
+	}
+}
+
+static void help_synopsis(FILE *out)
+{
+	fputs("Usage: ebpfcap", out);
+	for (int id = 0; id < O__MAX; id++) {
+		if (!(opts[id].flags & F_SYNOPSIS))
+			continue;
+		if (opts[id].metavar)
+			fprintf(out, " [-%c %s]", opts[id].letter, opts[id].metavar);
+		else
+			fprintf(out, " [-%c]", opts[id].letter);
+	}
+	fputs(" [FILTER...]\n", out);
+	fputs("       ebpfcap --extcap-interfaces | --extcap-interface IF "
+	      "{--extcap-dlts | --extcap-config | --capture --fifo PATH}\n", out);
+}
+
+void ebc_options__print_help(FILE *out)
+{
+	help_synopsis(out);
+	fputs("\nCapture packets with eBPF programs on tc and XDP hooks, filter them in the\n"
+	      "kernel, and write pcapng; as a Wireshark extcap or as a tcpdump-like command.\n"
+	      "\nOptions:\n", out);
+	for (int id = 0; id < O__MAX; id++)
+		if (!(opts[id].flags & F_EXTCAP))
+			help_option(out, id);
+	fputs("\nExtcap options (Wireshark passes these):\n", out);
+	for (int id = 0; id < O__MAX; id++)
+		if (opts[id].flags & F_EXTCAP)
+			help_option(out, id);
+	/*
+	 * tshark 4.0 names the preference after the interface (lowercased, other
+	 * characters as '_') and the option without its dashes: ring-size -> ringsize.
+	 */
+	fputs("\nIn Wireshark and tshark, set a capture option per interface with\n"
+	      "  -o extcap.<interface>.<option>:<value>\n"
+	      "e.g. tshark -i " EBC_IFACE_TC " -o extcap.ebpfcap_tc.snaplen:128, where <interface>\n"
+	      "is ebpfcap, ebpfcap_tc or ebpfcap_xdp and <option> one of:\n ", out);
+	for (int id = 0; id < O__MAX; id++) {
+		if (opts[id].ext == EXT_NONE)
+			continue;
+		fputc(' ', out);
+		for (const char *p = opts[id].name; *p; p++)
+			if (isalnum((unsigned char)*p))
+				fputc(*p, out);
+	}
+	fputs("\n", out);
+}
+
+/* The extcap sentences, from the table. */
+
+/*
+ * One {key=value} field. Wireshark's parser has no escapes: a value ends at
+ * the first "}" followed by "{", a blank or the line's end, and a line that
+ * is not UTF-8 is dropped. So {, }, \ and every byte outside printable ASCII
+ * become \xHH, which --device decodes again.
+ */
+static void put_field(FILE *out, const char *key, const char *val)
+{
+	fprintf(out, "{%s=", key);
+	for (const unsigned char *p = (const unsigned char *)val; *p; p++) {
+		if (*p < 0x20 || *p > 0x7e || *p == '{' || *p == '}' || *p == '\\')
+			fprintf(out, "\\x%02x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('}', out);
+}
+
+static int finish(FILE *out)
+{
+	if (fflush(out) || ferror(out))
+		return -EIO;
+	return 0;
+}
+
+int ebc_extcap__print_interfaces(FILE *out)
+{
+	fputs("extcap ", out);
+	put_field(out, "version", EBPFCAP_VERSION);
+	put_field(out, "help", EBPFCAP_HELP_URL);
+	fputc('\n', out);
+	for (size_t k = 0; k < ARRAY_SIZE(ifaces); k++) {
+		fputs("interface ", out);
+		put_field(out, "value", ifaces[k].name);
+		put_field(out, "display", ifaces[k].display);
+		fputc('\n', out);
+	}
+	return finish(out);
+}
+
+int ebc_extcap__print_dlts(FILE *out, const char *interface)
+{
+	if (iface_kind(interface) < 0)
+		return -EINVAL;
+	/* The pcapng on the FIFO carries each device's own link type in its IDB. */
+	fputs("dlt {number=1}{name=EN10MB}{display=Ethernet}\n", out);
+	return finish(out);
+}
+
+static void print_arg(FILE *out, int number, enum opt_id id)
+{
+	const struct ebc_opt *o = &opts[id];
+	char buf[64];
+
+	fprintf(out, "arg {number=%d}", number);
+	snprintf(buf, sizeof(buf), "--%s", o->name);
+	put_field(out, "call", buf);
+	put_field(out, "display", o->ext_display);
+	put_field(out, "type", ext_type_names[o->ext]);
+	if (o->arg == ARG_UINT && o->max != ULLONG_MAX) {
+		snprintf(buf, sizeof(buf), "%llu,%llu", o->min, o->max);
+		put_field(out, "range", buf);
+	}
+	/* Only these reach tshark: it passes --NAME VALUE for args with an arg-line default. */
+	if (o->def && (o->ext == EXT_INTEGER || o->ext == EXT_UNSIGNED || o->ext == EXT_STRING))
+		put_field(out, "default", o->def);
+	if (o->ext_tooltip)
+		put_field(out, "tooltip", o->ext_tooltip);
+	if (o->ext_group)
+		put_field(out, "group", o->ext_group);
+	if (o->flags & F_RELOAD) {
+		put_field(out, "reload", "true");
+		put_field(out, "placeholder", "Reload devices");
+	}
+	fputc('\n', out);
+}
+
+static void print_value(FILE *out, int number, const char *value, const char *display, bool def)
+{
+	fprintf(out, "value {arg=%d}", number);
+	put_field(out, "value", value);
+	put_field(out, "display", display);
+	if (def)
+		put_field(out, "default", "true");
+	fputc('\n', out);
+}
+
+static void print_values(FILE *out, int number, enum opt_id id, enum ebc_tap_kind kind,
+			 const char *const *devices, size_t ndevices)
+{
+	const struct ebc_opt *o = &opts[id];
+
+	if (id == O_DEVICE) {
+		/* On "ebpfcap" the device is optional: the empty value means every up device. */
+		if (kind == EBC_TAP_ANY)
+			print_value(out, number, "", "All up devices", true);
+		for (size_t i = 0; i < ndevices; i++)
+			print_value(out, number, devices[i], devices[i], kind != EBC_TAP_ANY && i == 0);
+		return;
+	}
+	if (o->arg != ARG_ENUM)
+		return;
+	for (const struct ebc_word *w = o->words; w->word; w++)
+		if (w->display)
+			print_value(out, number, w->word, w->display, !strcmp(w->word, o->def));
+}
+
+int ebc_extcap__print_config(FILE *out, const char *interface, const char *reload_option,
+			     const char *const *devices, size_t ndevices)
+{
+	int kind = iface_kind(interface);
+	int number = 0;
+
+	if (kind < 0)
+		return -EINVAL;
+	if (reload_option) {
+		for (int id = 0; id < O__MAX; id++) {
+			if (!(opts[id].ext_ifaces & (1u << kind)))
+				continue;
+			if ((opts[id].flags & F_RELOAD) && !strcmp(opts[id].name, reload_option)) {
+				print_values(out, number, id, kind, devices, ndevices);
+				return finish(out);
+			}
+			number++;
+		}
+		return -EINVAL;
+	}
+	for (int id = 0; id < O__MAX; id++)
+		if (opts[id].ext_ifaces & (1u << kind))
+			print_arg(out, number++, id);
+	number = 0;
+	for (int id = 0; id < O__MAX; id++)
+		if (opts[id].ext_ifaces & (1u << kind))
+			print_values(out, number++, id, kind, devices, ndevices);
+	return finish(out);
+}

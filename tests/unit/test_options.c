@@ -1,0 +1,660 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Option parsing (argv -> config or one exact error line) and the grammar of
+ * every extcap sentence, checked the way Wireshark 4.0's parser reads them.
+ */
+#include <errno.h>
+#include <regex.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "tap.h"
+
+#ifndef EBPFCAP_VERSION
+#define EBPFCAP_VERSION "0.1.0"
+#endif
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MAXARGS 16
+
+struct row {
+	const char *argv[MAXARGS];	/* after "ebpfcap", NULL-terminated */
+	const char *expect;		/* "key=value;key=value" fields of the config, or NULL */
+	const char *err;		/* the exact error line, or NULL */
+};
+
+#define CAP_TC "--capture", "--extcap-interface", "ebpfcap-tc", "--fifo", "/tmp/f"
+#define CAP_XDP "--capture", "--extcap-interface", "ebpfcap-xdp", "--fifo", "/tmp/f"
+#define CAP_ANY "--capture", "--extcap-interface", "ebpfcap", "--fifo", "/tmp/f"
+
+static const struct row rows[] = {
+	/* standalone: modes and taps */
+	{ { NULL }, "mode=capture;extcap=0;kind=any;device=(null);output=-;snaplen=262144;"
+		    "ring=8;dir=both;xdp=auto;count=0;filter=(null);log=1;quiet=0", NULL },
+	{ { "-D" }, "mode=list;extcap=0", NULL },
+	{ { "--list-taps" }, "mode=list", NULL },
+	{ { "-h" }, "mode=help", NULL },
+	{ { "--help" }, "mode=help", NULL },
+	{ { "--version" }, "mode=version", NULL },
+	{ { "-i", "any" }, "mode=capture;kind=any;device=(null)", NULL },
+	{ { "-i", "tc:eth0" }, "kind=tc;device=eth0;dir=both", NULL },
+	{ { "-i", "xdp:eth0" }, "kind=xdp;device=eth0;dir=in", NULL },
+	{ { "-i", "eth0" }, "kind=tc;device=eth0", NULL },
+	{ { "--interface=veth-a.1" }, "kind=tc;device=veth-a.1", NULL },
+	{ { "-i", "tc:" }, NULL, "-i tc: names no device (e.g. -i tc:eth0)" },
+	{ { "-i", "xdp" }, NULL, "-i xdp names no device (e.g. -i xdp:eth0)" },
+	{ { "-i", "tc" }, NULL, "-i tc names no device (e.g. -i tc:eth0)" },
+	{ { "-i", "foo:eth0" }, NULL, "unknown tap \"foo:eth0\" (expected any, tc:DEV, xdp:DEV or DEV)" },
+	{ { "-i", "" }, NULL, "unknown tap \"\" (expected any, tc:DEV, xdp:DEV or DEV)" },
+	{ { "-i", "tc:averyveryverylongname" }, NULL,
+	  "device name \"averyveryverylongname\" is too long (at most 15 characters)" },
+	{ { "-i", "tc:a/b" }, NULL, "invalid device name \"a/b\" (no '/' or blanks)" },
+	/* filters */
+	{ { "-i", "tc:eth0", "udp", "port", "53" }, "filter=udp port 53;kind=tc", NULL },
+	{ { "udp", "port", "53", "-c", "5" }, "filter=udp port 53;count=5", NULL },
+	{ { "-f", "udp port 53", "-i", "eth0" }, "filter=udp port 53;device=eth0", NULL },
+	{ { "-f", "" }, "filter=(null)", NULL },
+	{ { "-f", "tcp", "udp" }, NULL,
+	  "filter given twice: with -f and as trailing words (\"udp\"); keep one" },
+	/* numbers */
+	{ { "-s", "0" }, NULL, "snaplen 0 out of range (1 to 262144)" },
+	{ { "-s", "262145" }, NULL, "snaplen 262145 out of range (1 to 262144)" },
+	{ { "-s", "262144" }, "snaplen=262144", NULL },
+	{ { "-s", "1" }, "snaplen=1", NULL },
+	{ { "--snaplen=96" }, "snaplen=96", NULL },
+	{ { "-s", "10x" }, NULL, "invalid value \"10x\" for --snaplen: not a number" },
+	{ { "--snaplen", "-1" }, NULL, "invalid value \"-1\" for --snaplen: not a number" },
+	{ { "-s", "" }, NULL, "invalid value \"\" for --snaplen: not a number" },
+	{ { "-s", " 10" }, NULL, "invalid value \" 10\" for --snaplen: not a number" },
+	{ { "-s", "0x10" }, NULL, "invalid value \"0x10\" for --snaplen: not a number" },
+	{ { "-s", "99999999999999999999999" }, NULL,
+	  "snaplen 99999999999999999999999 out of range (1 to 262144)" },
+	{ { "-c", "0" }, NULL, "count 0 out of range (at least 1)" },
+	{ { "-c", "99999999999999999999999" }, NULL,
+	  "count 99999999999999999999999 out of range (at least 1)" },
+	{ { "-c", "18446744073709551615" }, "count=18446744073709551615", NULL },
+	{ { "-c", "5" }, "count=5", NULL },
+	{ { "--ring-size", "3" }, NULL, "ring size 3 is not a power of two (try 2 or 4)" },
+	{ { "--ring-size", "100" }, NULL, "ring size 100 is not a power of two (try 64 or 128)" },
+	{ { "--ring-size", "0" }, NULL, "ring size 0 out of range (1 to 1024)" },
+	{ { "--ring-size", "2048" }, NULL, "ring size 2048 out of range (1 to 1024)" },
+	{ { "--ring-size", "1" }, "ring=1", NULL },
+	{ { "--ring-size=1024" }, "ring=1024", NULL },
+	/* output */
+	{ { "-w", "out.pcapng" }, "output=out.pcapng", NULL },
+	{ { "-w", "-" }, "output=-", NULL },
+	{ { "-w", "" }, NULL, "-w needs a file name, or - for standard output" },
+	/* direction and contradictions */
+	{ { "-Q", "in" }, "dir=in", NULL },
+	{ { "-Q", "out" }, "dir=out", NULL },
+	{ { "-Q", "inout" }, "dir=both", NULL },
+	{ { "--direction", "ingress" }, "dir=in", NULL },
+	{ { "--direction=egress" }, "dir=out", NULL },
+	{ { "--direction", "bidirectional", "-Q", "out" }, "dir=out", NULL },
+	{ { "-Q", "sideways" }, NULL,
+	  "invalid value \"sideways\" for --direction: expected bidirectional|ingress|egress|inout|in|out" },
+	{ { "-i", "xdp:eth0", "-Q", "out" }, NULL, "xdp captures ingress only; drop -Q out" },
+	{ { "-i", "xdp:eth0", "-Q", "inout" }, NULL, "xdp captures ingress only; drop -Q inout" },
+	{ { "-i", "xdp:eth0", "--direction", "egress" }, NULL,
+	  "xdp captures ingress only; drop --direction egress" },
+	{ { "-i", "xdp:eth0", "-Q", "in" }, "dir=in;kind=xdp", NULL },
+	{ { "-i", "xdp:eth0", "--xdp-mode", "native" }, "xdp=native", NULL },
+	{ { "-i", "xdp:eth0", "--xdp-mode", "skb" }, "xdp=generic", NULL },
+	{ { "-i", "xdp:eth0", "--xdp-mode", "GENERIC" }, "xdp=generic", NULL },
+	{ { "-i", "xdp:eth0", "--xdp-mode", "fast" }, NULL,
+	  "invalid value \"fast\" for --xdp-mode: expected auto|native|generic|drv|skb" },
+	{ { "-i", "tc:eth0", "--xdp-mode", "native" }, NULL,
+	  "--xdp-mode applies to xdp taps only; drop --xdp-mode native or capture with -i xdp:DEV" },
+	/* devices */
+	{ { "--device", "eth1" }, "kind=any;device=eth1", NULL },
+	{ { "-i", "tc:eth0", "--device", "eth1" }, NULL,
+	  "-i tc:eth0 and --device eth1 name different devices; keep one" },
+	{ { "-i", "tc:eth0", "--device", "eth0" }, "kind=tc;device=eth0", NULL },
+	{ { "-i", "xdp:eth0", "--device", "eth0" }, "kind=xdp;device=eth0", NULL },
+	{ { "--device", "averyveryverylongname" }, NULL,
+	  "device name \"averyveryverylongname\" is too long (at most 15 characters)" },
+	/* logging */
+	{ { "-v" }, "log=2", NULL },
+	{ { "-vv" }, "log=3", NULL },
+	{ { "-vvvvv" }, "log=4", NULL },
+	{ { "-v", "--log-level", "debug" }, "log=4", NULL },
+	{ { "--log-level", "error" }, "log=0", NULL },
+	{ { "--log-level", "CRITICAL" }, "log=0", NULL },
+	{ { "--log-level", "noisy" }, "log=4", NULL },
+	{ { "--log-level", "loud" }, NULL,
+	  "invalid value \"loud\" for --log-level: expected error|critical|warning|message|info|debug|noisy" },
+	{ { "-q" }, "quiet=1", NULL },
+	/* getopt errors */
+	{ { "-x" }, NULL, "unknown option -x (see ebpfcap --help)" },
+	{ { "--bogus" }, NULL, "unknown option --bogus (see ebpfcap --help)" },
+	{ { "--bogus=1" }, NULL, "unknown option --bogus (see ebpfcap --help)" },
+	{ { "--extcap-int", "ebpfcap" }, NULL, "unknown option --extcap-int (see ebpfcap --help)" },
+	{ { "-s" }, NULL, "missing value for -s" },
+	{ { "--snaplen" }, NULL, "missing value for --snaplen" },
+	/* extcap queries */
+	{ { "--extcap-interfaces" }, "mode=interfaces;extcap=1;output=(null)", NULL },
+	{ { "--extcap-interfaces", "--extcap-version=4.0" }, "mode=interfaces;version=4.0", NULL },
+	{ { "--extcap-version=4.0", "--extcap-interfaces" }, "mode=interfaces;version=4.0", NULL },
+	{ { "--extcap-dlts", "--extcap-interface", "ebpfcap-tc" }, "mode=dlts;kind=tc", NULL },
+	{ { "--extcap-config", "--extcap-interface", "ebpfcap-xdp" }, "mode=config;kind=xdp", NULL },
+	{ { "--extcap-config", "--extcap-interface", "ebpfcap" }, "mode=config;kind=any;reload=(null)", NULL },
+	{ { "--extcap-config", "--extcap-interface", "ebpfcap", "--extcap-reload-option", "device", NULL },
+	  "mode=config;reload=device;output=(null)", NULL },
+	{ { "--extcap-config", "--extcap-interface", "ebpfcap", "--extcap-reload-option", "snaplen", NULL },
+	  NULL, "cannot reload option \"snaplen\" (only device is reloadable)" },
+	{ { "--extcap-dlts", "--extcap-interface", "ebpfcap", "--extcap-reload-option", "device", NULL },
+	  NULL, "--extcap-reload-option needs --extcap-config" },
+	{ { "--extcap-dlts" }, NULL,
+	  "--extcap-dlts needs --extcap-interface (ebpfcap, ebpfcap-tc or ebpfcap-xdp)" },
+	{ { "--extcap-config" }, NULL,
+	  "--extcap-config needs --extcap-interface (ebpfcap, ebpfcap-tc or ebpfcap-xdp)" },
+	{ { "--extcap-config", "--extcap-interface", "bogus" }, NULL,
+	  "unknown interface bogus (expected ebpfcap, ebpfcap-tc or ebpfcap-xdp)" },
+	{ { "--extcap-interfaces", "--capture" }, NULL,
+	  "--extcap-interfaces and --capture cannot be combined; give one" },
+	{ { "--extcap-version=4.0" }, NULL,
+	  "nothing to do: give --extcap-interfaces, --extcap-dlts, --extcap-config or --capture" },
+	{ { "--extcap-interfaces", "--help" }, "mode=help", NULL },
+	/* extcap capture */
+	{ { "--capture", "--extcap-interface", "ebpfcap" }, NULL,
+	  "--capture needs --fifo PATH (outside wireshark, use -w FILE instead of --capture)" },
+	{ { "--capture", "--fifo", "/tmp/f" }, NULL,
+	  "--capture needs --extcap-interface (ebpfcap, ebpfcap-tc or ebpfcap-xdp)" },
+	{ { "--capture", "--extcap-interface", "wlan0", "--fifo", "/tmp/f" }, NULL,
+	  "unknown interface wlan0 (expected ebpfcap, ebpfcap-tc or ebpfcap-xdp)" },
+	{ { CAP_ANY }, "mode=capture;extcap=1;kind=any;device=(null);fifo=/tmp/f;output=(null);"
+		       "snaplen=262144;ring=8;dir=both", NULL },
+	{ { CAP_TC, "--device", "eth0", "--direction", "egress", "--snaplen", "128",
+	    "--ring-size", "16" }, "kind=tc;device=eth0;dir=out;snaplen=128;ring=16", NULL },
+	{ { CAP_TC, "--direction", "out" }, "dir=out", NULL },
+	{ { CAP_XDP, "--device", "eth0", "--xdp-mode", "generic" }, "kind=xdp;xdp=generic;dir=in", NULL },
+	{ { CAP_XDP, "--direction", "egress" }, NULL,
+	  "xdp captures ingress only; drop --direction egress" },
+	{ { CAP_TC, "--xdp-mode", "native" }, NULL,
+	  "--xdp-mode applies to xdp taps only; drop --xdp-mode native or capture with ebpfcap-xdp" },
+	{ { CAP_ANY, "--device", "" }, "device=(null)", NULL },
+	{ { CAP_ANY, "--device", "a\\x7bb\\x7d" }, "device=a{b}", NULL },
+	{ { CAP_TC, "--extcap-capture-filter", "udp port 53" }, "mode=capture;filter=udp port 53", NULL },
+	{ { CAP_TC, "--extcap-capture-filter", "" }, "mode=capture;filter=(null)", NULL },
+	{ { CAP_TC, "--snaplen", "0" }, NULL, "snaplen 0 out of range (1 to 262144)" },
+	{ { CAP_TC, "-c", "3" }, "count=3", NULL },
+	{ { CAP_TC, "-i", "eth0" }, NULL,
+	  "-i belongs to the standalone command line; drop it or the --extcap-* options" },
+	{ { CAP_TC, "-w", "x.pcapng" }, NULL,
+	  "-w belongs to the standalone command line; drop it or the --extcap-* options" },
+	{ { CAP_TC, "udp" }, NULL,
+	  "unexpected argument \"udp\" in extcap mode (pass a filter with --extcap-capture-filter)" },
+	{ { CAP_TC, "--extcap-capture-filter", "udp", "-f", "tcp" }, NULL,
+	  "-f belongs to the standalone command line; drop it or the --extcap-* options" },
+	{ { "--extcap-capture-filter", "udp", "-f", "tcp" }, NULL,
+	  "-f belongs to the standalone command line; drop it or the --extcap-* options" },
+	/* capture filter validation (the GUI's call) */
+	{ { "--extcap-interface", "ebpfcap", "--extcap-capture-filter", "udp", NULL },
+	  "mode=filter_check;filter=udp;kind=any", NULL },
+	{ { "--extcap-capture-filter", "tcp port 80" }, "mode=filter_check;filter=tcp port 80", NULL },
+	{ { "--extcap-interface", "ebpfcap", "--extcap-capture-filter", "", NULL },
+	  "mode=filter_check;filter=(null)", NULL },
+	{ { "--extcap-config", "--extcap-interface", "ebpfcap", "--extcap-capture-filter", "udp", NULL },
+	  "mode=config", NULL },
+	/* Wireshark's logging options */
+	{ { "--extcap-interfaces", "--log-level", "message", "--log-file", "/tmp/ebpfcap.log", NULL },
+	  "log=2;logfile=/tmp/ebpfcap.log", NULL },
+	{ { CAP_TC, "--log-level", "debug" }, "log=3", NULL },
+};
+
+static const char *mode_name(enum ebc_mode m)
+{
+	static const char *const names[] = {
+		[EBC_MODE_NONE] = "none", [EBC_MODE_EXTCAP_INTERFACES] = "interfaces",
+		[EBC_MODE_EXTCAP_DLTS] = "dlts", [EBC_MODE_EXTCAP_CONFIG] = "config",
+		[EBC_MODE_EXTCAP_FILTER_CHECK] = "filter_check", [EBC_MODE_CAPTURE] = "capture",
+		[EBC_MODE_LIST_TAPS] = "list", [EBC_MODE_HELP] = "help",
+		[EBC_MODE_VERSION] = "version",
+	};
+	return (unsigned)m < ARRAY_SIZE(names) ? names[m] : "?";
+}
+
+/* The config field called key, as text. */
+static bool field(const struct ebc_config *c, const char *key, char *buf, size_t len)
+{
+	static const char *const kinds[] = { "any", "tc", "xdp" };
+	static const char *const dirs[] = { "both", "in", "out" };
+	static const char *const xdps[] = { "auto", "native", "generic" };
+#define S(s) snprintf(buf, len, "%s", (s) ? (s) : "(null)")
+	if (!strcmp(key, "mode")) S(mode_name(c->mode));
+	else if (!strcmp(key, "extcap")) snprintf(buf, len, "%d", c->extcap);
+	else if (!strcmp(key, "interface")) S(c->extcap_interface);
+	else if (!strcmp(key, "version")) S(c->extcap_version);
+	else if (!strcmp(key, "reload")) S(c->reload_option);
+	else if (!strcmp(key, "fifo")) S(c->fifo);
+	else if (!strcmp(key, "output")) S(c->output);
+	else if (!strcmp(key, "filter")) S(c->filter);
+	else if (!strcmp(key, "kind")) S(kinds[c->kind]);
+	else if (!strcmp(key, "device")) S(c->device);
+	else if (!strcmp(key, "dir")) S(dirs[c->direction]);
+	else if (!strcmp(key, "xdp")) S(xdps[c->xdp_mode]);
+	else if (!strcmp(key, "snaplen")) snprintf(buf, len, "%u", c->snaplen);
+	else if (!strcmp(key, "count")) snprintf(buf, len, "%llu", c->count);
+	else if (!strcmp(key, "ring")) snprintf(buf, len, "%u", c->ring_mb);
+	else if (!strcmp(key, "logfile")) S(c->log_file);
+	else if (!strcmp(key, "log")) snprintf(buf, len, "%d", c->log_level);
+	else if (!strcmp(key, "quiet")) snprintf(buf, len, "%d", c->quiet);
+	else return false;
+#undef S
+	return true;
+}
+
+static void describe(const struct row *r, char *buf, size_t len)
+{
+	size_t n = snprintf(buf, len, "ebpfcap");
+
+	for (int i = 0; r->argv[i] && n < len; i++)
+		n += snprintf(buf + n, len - n, " '%s'", r->argv[i]);
+}
+
+static int parse_argv(const char *const *args, struct ebc_config *cfg, char *err, size_t len)
+{
+	char *argv[MAXARGS + 2];
+	int argc = 0;
+
+	argv[argc++] = "ebpfcap";
+	for (int i = 0; args[i]; i++)
+		argv[argc++] = (char *)args[i];
+	argv[argc] = NULL;
+	return ebc_options__parse(argc, argv, cfg, err, len);
+}
+
+static void check_row(const struct row *r)
+{
+	struct ebc_config cfg;
+	char err[256], name[512], want[512], got[256];
+	int rc;
+
+	describe(r, name, sizeof(name));
+	rc = parse_argv(r->argv, &cfg, err, sizeof(err));
+	if (r->err) {
+		if (!tap_ok(rc == -EINVAL && !strcmp(err, r->err), "%s: error", name))
+			tap_diag("rc %d, error \"%s\", expected \"%s\"", rc, rc ? err : "", r->err);
+		return;
+	}
+	if (!tap_ok(rc == 0, "%s: accepted", name)) {
+		tap_diag("rc %d: %s", rc, err);
+		return;
+	}
+	snprintf(want, sizeof(want), "%s", r->expect);
+	for (char *save, *kv = strtok_r(want, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(kv, '=');
+
+		*eq = '\0';
+		if (!field(&cfg, kv, got, sizeof(got)) || strcmp(got, eq + 1)) {
+			tap_ok(0, "%s: %s", name, kv);
+			tap_diag("%s is \"%s\", expected \"%s\"", kv, got, eq + 1);
+			return;
+		}
+	}
+}
+
+/* The extcap sentences. */
+
+static regex_t line_re, name_re;
+
+/* Run a printer into a memory stream; the caller frees the text. */
+#define CAPTURE(text, rc, call) do {					\
+		size_t size_;						\
+		FILE *out = open_memstream(&(text), &size_);		\
+		rc = (call);						\
+		fclose(out);						\
+	} while (0)
+
+/* The value of {key=...} in one line, unescaped, or NULL. */
+static bool get_field(const char *line, const char *key, char *buf, size_t len)
+{
+	char pat[32];
+	const char *p, *end;
+
+	snprintf(pat, sizeof(pat), "{%s=", key);
+	p = strstr(line, pat);
+	if (!p)
+		return false;
+	p += strlen(pat);
+	end = strchr(p, '}');
+	snprintf(buf, len, "%.*s", (int)(end - p), p);
+	return true;
+}
+
+/* Every line matches the sentence grammar; returns the number of lines. */
+static int check_grammar(const char *what, char *text)
+{
+	int n = 0, bad = 0;
+
+	for (char *save, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		n++;
+		if (regexec(&line_re, l, 0, NULL, 0)) {
+			bad++;
+			tap_diag("%s: bad line: %s", what, l);
+		}
+	}
+	tap_ok(n > 0 && !bad, "%s: %d lines match the extcap grammar", what, n);
+	return n;
+}
+
+static void test_interfaces(void)
+{
+	char *text = NULL, *copy, value[64], version[64];
+	const char *seen[8];
+	int rc, nseen = 0, dup = 0, badname = 0, first = 1, has_version = 0;
+
+	CAPTURE(text, rc, ebc_extcap__print_interfaces(out));
+	tap_ok(rc == 0, "--extcap-interfaces prints");
+	copy = strdup(text);
+	check_grammar("--extcap-interfaces", copy);
+	free(copy);
+	for (char *save, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (first) {
+			first = 0;
+			has_version = !strncmp(l, "extcap ", 7) &&
+				      get_field(l, "version", version, sizeof(version)) &&
+				      !strcmp(version, EBPFCAP_VERSION) &&
+				      get_field(l, "help", value, sizeof(value));
+			continue;
+		}
+		if (strncmp(l, "interface ", 10) || !get_field(l, "value", value, sizeof(value)))
+			continue;
+		if (regexec(&name_re, value, 0, NULL, 0))
+			badname++;
+		for (int i = 0; i < nseen; i++)
+			dup += !strcmp(seen[i], value);
+		if (nseen < (int)ARRAY_SIZE(seen))
+			seen[nseen++] = strdup(value);
+	}
+	tap_ok(has_version, "--extcap-interfaces starts with extcap {version=%s}{help=...}",
+	       EBPFCAP_VERSION);
+	tap_ok(nseen == 3 && !strcmp(seen[0], EBC_IFACE_ANY) && !strcmp(seen[1], EBC_IFACE_TC) &&
+	       !strcmp(seen[2], EBC_IFACE_XDP), "interfaces are ebpfcap, ebpfcap-tc, ebpfcap-xdp");
+	tap_ok(!dup && !badname, "interface names unique and match ^[A-Za-z0-9][A-Za-z0-9_.-]*$");
+	for (int i = 0; i < nseen; i++)
+		free((char *)seen[i]);
+	free(text);
+}
+
+static void test_dlts(const char *iface)
+{
+	char *text = NULL;
+	int rc;
+
+	CAPTURE(text, rc, ebc_extcap__print_dlts(out, iface));
+	tap_ok(rc == 0 && !strcmp(text, "dlt {number=1}{name=EN10MB}{display=Ethernet}\n"),
+	       "--extcap-dlts %s: one Ethernet dlt", iface);
+	check_grammar("--extcap-dlts", text);
+	free(text);
+}
+
+#define MAXCFG 16
+
+struct cfg_arg {
+	int number;
+	char call[64], type[32], def[64];
+	int nvalues, ndefaults;
+	char values[8][64];
+};
+
+static const char *const devices[] = { "eth0", "lo", "we{ird}\\", "veth-a.1" };
+
+/* Parse --extcap-config output; checks numbering and value references. */
+static int read_config(const char *iface, char *text, struct cfg_arg *args, int *nargs)
+{
+	char buf[128];
+	int bad = 0;
+
+	*nargs = 0;
+	for (char *save, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(l, "arg ", 4)) {
+			struct cfg_arg *a = &args[*nargs];
+
+			memset(a, 0, sizeof(*a));
+			get_field(l, "number", buf, sizeof(buf));
+			a->number = atoi(buf);
+			if (a->number != *nargs) {
+				tap_diag("%s: arg %d numbered %d", iface, *nargs, a->number);
+				bad++;
+			}
+			if (!get_field(l, "call", a->call, sizeof(a->call)) ||
+			    !get_field(l, "display", buf, sizeof(buf)) ||
+			    !get_field(l, "type", a->type, sizeof(a->type))) {
+				tap_diag("%s: arg lacks call, display or type: %s", iface, l);
+				bad++;
+			}
+			get_field(l, "default", a->def, sizeof(a->def));
+			if (++*nargs == MAXCFG)
+				break;
+		} else if (!strncmp(l, "value ", 6)) {
+			int n;
+
+			get_field(l, "arg", buf, sizeof(buf));
+			n = atoi(buf);
+			if (n < 0 || n >= *nargs || (strcmp(args[n].type, "selector") &&
+						     strcmp(args[n].type, "radio"))) {
+				tap_diag("%s: value refers to no selector or radio: %s", iface, l);
+				bad++;
+				continue;
+			}
+			if (!get_field(l, "display", buf, sizeof(buf)))
+				bad++;
+			if (args[n].nvalues < 8)
+				get_field(l, "value", args[n].values[args[n].nvalues++], 64);
+			args[n].ndefaults += get_field(l, "default", buf, sizeof(buf));
+		} else {
+			tap_diag("%s: unexpected sentence: %s", iface, l);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+static struct cfg_arg *find_arg(struct cfg_arg *args, int nargs, const char *call)
+{
+	for (int i = 0; i < nargs; i++)
+		if (!strcmp(args[i].call, call))
+			return &args[i];
+	return NULL;
+}
+
+/* Decode the \xHH escapes the printer uses, as Wireshark would pass them back verbatim. */
+static void pass_back(const char *iface, const struct cfg_arg *a, const char *value)
+{
+	const char *args[MAXARGS] = { "--capture", "--extcap-interface", iface, "--fifo", "/tmp/f",
+				      a->call, value, NULL };
+	struct ebc_config cfg;
+	char err[256];
+	int rc = parse_argv(args, &cfg, err, sizeof(err));
+
+	if (!tap_ok(rc == 0, "%s: Wireshark's %s '%s' is accepted", iface, a->call, value))
+		tap_diag("%s", err);
+}
+
+static void test_config(const char *iface)
+{
+	struct cfg_arg args[MAXCFG], *a;
+	char *text = NULL, *copy;
+	int rc, nargs, bad;
+	bool tc = !strcmp(iface, EBC_IFACE_TC), xdp = !strcmp(iface, EBC_IFACE_XDP);
+
+	CAPTURE(text, rc, ebc_extcap__print_config(out, iface, NULL, devices, ARRAY_SIZE(devices)));
+	tap_ok(rc == 0, "--extcap-config %s prints", iface);
+	copy = strdup(text);
+	check_grammar(iface, copy);
+	free(copy);
+	bad = read_config(iface, text, args, &nargs);
+	tap_ok(!bad && nargs > 0, "%s: %d args numbered 0..%d, every value refers to a selector or radio",
+	       iface, nargs, nargs - 1);
+
+	a = find_arg(args, nargs, "--device");
+	tap_ok(a && !strcmp(a->type, "selector") && a->nvalues == (int)ARRAY_SIZE(devices) + !(tc || xdp) &&
+	       a->ndefaults == 1, "%s: device selector lists %s the devices, one default", iface,
+	       tc || xdp ? "" : "'all' and");
+	if (a && !tc && !xdp)
+		tap_ok(!strcmp(a->values[0], ""), "%s: the default device entry is empty (no --device)", iface);
+	if (a && (tc || xdp))
+		tap_ok(!strcmp(a->values[0], "eth0"), "%s: the first device is the default", iface);
+	if (a)
+		tap_ok(!strcmp(a->values[ARRAY_SIZE(devices) - 2 + !(tc || xdp)], "we\\x7bird\\x7d\\x5c"),
+		       "%s: braces and backslashes in a device name are escaped", iface);
+	for (int i = 0; a && i < a->nvalues; i++)
+		pass_back(iface, a, a->values[i]);
+
+	a = find_arg(args, nargs, "--snaplen");
+	tap_ok(a && !strcmp(a->type, "integer") && !strcmp(a->def, "262144"),
+	       "%s: snaplen integer, default 262144", iface);
+	a = find_arg(args, nargs, "--ring-size");
+	tap_ok(a && !strcmp(a->type, "integer") && !strcmp(a->def, "8"),
+	       "%s: ring-size integer, default 8", iface);
+	a = find_arg(args, nargs, "--direction");
+	tap_ok(tc ? a && !strcmp(a->type, "radio") && a->nvalues == 3 && a->ndefaults == 1 : !a,
+	       "%s: direction radio %s", iface, tc ? "present" : "absent");
+	a = find_arg(args, nargs, "--xdp-mode");
+	tap_ok(xdp ? a && !strcmp(a->type, "radio") && a->nvalues == 3 && a->ndefaults == 1 : !a,
+	       "%s: xdp-mode radio %s", iface, xdp ? "present" : "absent");
+	tap_ok(!find_arg(args, nargs, "--count"), "%s: count is not an extcap arg", iface);
+
+	/* Every arg's default and every value goes back through the parser. */
+	for (int i = 0; i < nargs; i++) {
+		if (args[i].def[0])
+			pass_back(iface, &args[i], args[i].def);
+		if (strcmp(args[i].call, "--device"))
+			for (int v = 0; v < args[i].nvalues; v++)
+				pass_back(iface, &args[i], args[i].values[v]);
+	}
+	free(text);
+}
+
+static void test_reload(const char *iface)
+{
+	char *text = NULL, *copy, buf[64], want[16];
+	int rc, n = 0, other = 0, devno = -1;
+
+	/* The device arg's number in the full config. */
+	CAPTURE(text, rc, ebc_extcap__print_config(out, iface, NULL, devices, 1));
+	for (char *save, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		if (get_field(l, "call", buf, sizeof(buf)) && !strcmp(buf, "--device") &&
+		    get_field(l, "number", buf, sizeof(buf)))
+			devno = atoi(buf);
+	free(text);
+	snprintf(want, sizeof(want), "%d", devno);
+
+	CAPTURE(text, rc, ebc_extcap__print_config(out, iface, "device", devices, ARRAY_SIZE(devices)));
+	copy = strdup(text);
+	check_grammar("--extcap-reload-option device", copy);
+	free(copy);
+	for (char *save, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(l, "value ", 6) && get_field(l, "arg", buf, sizeof(buf)) && !strcmp(buf, want))
+			n++;
+		else
+			other++;
+	}
+	tap_ok(rc == 0 && devno >= 0 && !other && n == (int)ARRAY_SIZE(devices) + !strcmp(iface, EBC_IFACE_ANY),
+	       "%s --extcap-reload-option device: only the device's %d value lines", iface, n);
+	free(text);
+	CAPTURE(text, rc, ebc_extcap__print_config(out, iface, "snaplen", devices, ARRAY_SIZE(devices)));
+	tap_ok(rc == -EINVAL && !*text, "%s: reloading snaplen is refused, nothing printed", iface);
+	free(text);
+}
+
+static void test_unknown_interface(void)
+{
+	char *text = NULL;
+	int rc;
+
+	CAPTURE(text, rc, ebc_extcap__print_config(out, "eth0", NULL, devices, 1));
+	tap_ok(rc == -EINVAL && !*text, "--extcap-config for an unknown interface: -EINVAL, no output");
+	free(text);
+	CAPTURE(text, rc, ebc_extcap__print_dlts(out, "eth0"));
+	tap_ok(rc == -EINVAL && !*text, "--extcap-dlts for an unknown interface: -EINVAL, no output");
+	free(text);
+}
+
+static void test_no_devices(void)
+{
+	char *text = NULL, *copy;
+	int rc;
+
+	CAPTURE(text, rc, ebc_extcap__print_config(out, EBC_IFACE_TC, NULL, NULL, 0));
+	copy = strdup(text);
+	tap_ok(rc == 0, "--extcap-config with no devices prints");
+	check_grammar("--extcap-config, no devices", copy);
+	free(copy);
+	free(text);
+}
+
+static void test_help(void)
+{
+	static const char *const words[] = {
+		("Usage: ebpfcap [-D] [-i TAP] [-f FILTER] [-s SNAPLEN] [-c COUNT] [-w FILE|-] "
+		 "[-Q in|out|inout] [FILTER...]\n"),
+		"--snaplen", "--count", "--write", "--direction", "--device", "--xdp-mode",
+		"--ring-size", "--verbose", "--quiet", "--version", "--extcap-interfaces",
+		"--extcap-interface", "--extcap-dlts", "--extcap-config", "--extcap-reload-option",
+		"--capture", "--fifo", "--extcap-capture-filter", "--extcap-version", "--log-level",
+		"--log-file", "default 262144", "1 to 262144", "extcap.<interface>.<option>",
+		" snaplen", " device", " direction", " xdpmode", " ringsize",
+	};
+	char *text = NULL;
+	int rc, missing = 0;
+
+	CAPTURE(text, rc, (ebc_options__print_help(out), 0));
+	(void)rc;
+	tap_ok(!strncmp(text, words[0], strlen(words[0])), "--help starts with the standalone synopsis");
+	for (size_t i = 1; i < ARRAY_SIZE(words); i++) {
+		if (!strstr(text, words[i])) {
+			tap_diag("--help lacks %s", words[i]);
+			missing++;
+		}
+	}
+	tap_ok(!missing, "--help lists every option, range and default");
+	tap_ok(strstr(text, "\nExtcap options") > strstr(text, "--ring-size"),
+	       "--help lists the extcap options after the standalone ones");
+	free(text);
+}
+
+static void test_reparse(void)
+{
+	const char *a1[] = { "-i", "tc:eth0", "udp", "port", "53", NULL };
+	const char *a2[] = { "-s", "100", NULL };
+	struct ebc_config cfg;
+	char err[256];
+
+	parse_argv(a1, &cfg, err, sizeof(err));
+	parse_argv(a2, &cfg, err, sizeof(err));
+	tap_ok(cfg.filter == NULL && cfg.device == NULL && cfg.snaplen == 100,
+	       "a second parse starts from defaults");
+}
+
+int main(void)
+{
+	static const char *const all[] = { EBC_IFACE_ANY, EBC_IFACE_TC, EBC_IFACE_XDP };
+
+	/* Wireshark's sentence and {key=value} regexes, narrowed to what we must emit. */
+	regcomp(&line_re, "^(extcap|interface|dlt|arg|value) ([{][a-z]+=[^{}]*[}])+$",
+		REG_EXTENDED | REG_NOSUB);
+	regcomp(&name_re, "^[A-Za-z0-9][A-Za-z0-9_.-]*$", REG_EXTENDED | REG_NOSUB);
+
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++)
+		check_row(&rows[i]);
+	test_reparse();
+
+	test_interfaces();
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
+		test_dlts(all[i]);
+		test_config(all[i]);
+		test_reload(all[i]);
+	}
+	test_unknown_interface();
+	test_no_devices();
+	test_help();
+
+	regfree(&line_re);
+	regfree(&name_re);
+	return tap_done();
+}
