@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* XDP tap: our own program at the device's XDP hook; every packet passes. */
+#include "common.bpf.h"
+
+static __always_inline struct ebc_rec *
+xdp_emit(struct xdp_md *ctx, struct ebc_tap_stats *st, __u32 len, __u32 caplen)
+{
+	__u32 ifindex = ctx->ingress_ifindex;
+	__u16 hook = EBC_HOOK_XDP;
+	struct ebc_rec *rec;
+
+#define XDP_COPY(dst, n) bpf_xdp_load_bytes(ctx, 0, dst, n)
+	EBC_EMIT_ALL(XDP_COPY)
+#undef XDP_COPY
+}
+
+SEC("ebpfcap/xdp")
+int ebc_xdp(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ebc_tap_stats *st = ebc_stats_get();
+	struct ebc_rec *rec;
+	__u32 len, caplen;
+
+	if (!st)
+		return XDP_PASS;
+	/* With multi-buffer frames the length on the wire includes the fragments. */
+	len = bpf_xdp_get_buff_len(ctx);
+	caplen = ebc_match(st, data, data_end, len);
+	if (!caplen)
+		return XDP_PASS;
+	rec = xdp_emit(ctx, st, len, caplen);
+	if (!rec)
+		return XDP_PASS;
+	rec->flags |= EBC_REC_F_VERDICT;
+	rec->verdict = XDP_PASS;
+	bpf_ringbuf_submit(rec, 0);
+	return XDP_PASS;
+}

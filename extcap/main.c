@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ebpfcap: a Wireshark extcap and a tcpdump-like command on one code path.
+ * Order, as Wireshark's extcaps have it: parse, log, answer the extcap queries,
+ * then signals, output, taps, capture; one exit path. In extcap mode stdout
+ * carries the protocol and stderr only the one final error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "session.h"
+#include "config.h"
+#include "filter.h"
+#include "ifaces.h"
+#include "log.h"
+#include "options.h"
+#include "xlate.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	stop_requested = 1;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };	/* no SA_RESTART: poll wakes up */
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* A reader that goes away shows up as EPIPE from write(). */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int print_config(const struct ebc_config *cfg)
+{
+	struct ebc_iface *list = NULL;
+	const char **names;
+	size_t n = 0, k = 0;
+	int err;
+
+	err = ebc_ifaces__list(&list, &n);
+	if (err)
+		n = 0;
+	names = calloc(n + 1, sizeof(*names));
+	if (!names) {
+		free(list);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (list[i].dlt >= 0)
+			names[k++] = list[i].name;
+	err = ebc_extcap__print_config(stdout, cfg->extcap_interface, cfg->reload_option, names, k);
+	free(names);
+	free(list);
+	return err;
+}
+
+/* The GUI's validation call: exit 0, and one line on stdout when the filter is invalid. */
+static int check_filter(const struct ebc_config *cfg)
+{
+	struct ebc_cbpf_prog cbpf = { 0 };
+	struct ebc_ebpf_prog prog = { 0 };
+	struct ebc_xlate_opts xo = { .mode = EBC_XLATE_DIRECT };
+	char err[512];
+
+	if (ebc_filter__compile(cfg->filter, 1 /* DLT_EN10MB */, cfg->snaplen, &cbpf, err,
+				sizeof(err)) ||
+	    ebc_xlate(&cbpf, &xo, &prog, err, sizeof(err)))
+		printf("%s\n", err);
+	ebc_cbpf_prog__free(&cbpf);
+	ebc_ebpf_prog__free(&prog);
+	return 0;
+}
+
+static int list_taps(void)
+{
+	char **names;
+	size_t n;
+	int err;
+
+	err = ebc_session__list_taps(&names, &n);
+	if (err) {
+		ebc_err("cannot list network devices: %s", ebc_strerror(err));
+		return err;
+	}
+	for (size_t i = 0; i < n; i++) {
+		printf("%zu.%s\n", i + 1, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+static int open_output(const struct ebc_config *cfg, char *errbuf, size_t len)
+{
+	const char *path = cfg->extcap ? cfg->fifo : cfg->output;
+	int fd;
+
+	if (!path || !strcmp(path, "-")) {
+		if (isatty(STDOUT_FILENO)) {
+			ebc_errbuf(errbuf, len, "refusing to write pcapng to a terminal (use -w FILE, "
+				   "or pipe into tshark -r -)");
+			return -ENOTTY;
+		}
+		return dup(STDOUT_FILENO);
+	}
+	/* A FIFO is opened as it is; a file is created or truncated. */
+	fd = open(path, cfg->extcap ? O_WRONLY | O_CLOEXEC :
+		  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		ebc_errbuf(errbuf, len, "cannot open %s for writing: %s", path, ebc_strerror(-errno));
+	return fd < 0 ? -errno : fd;
+}
+
+static int run_capture(const struct ebc_config *cfg)
+{
+	struct ebc_session_result res;
+	struct ebc_session *cap = NULL;
+	char err[512] = "";
+	int fd, ret;
+
+	install_signals();
+	/* tshark 4.0 hangs if an extcap exits without opening its FIFO: open it first. */
+	fd = open_output(cfg, err, sizeof(err));
+	if (fd < 0) {
+		ret = fd;
+		goto out;
+	}
+	ret = ebc_session__open(&cap, cfg, err, sizeof(err));
+	if (ret)
+		goto out;
+	ret = ebc_session__run(cap, fd, &stop_requested, &res, err, sizeof(err));
+	if (ret)
+		goto out;
+	if (cfg->extcap || cfg->quiet)
+		ebc_info("%llu packets captured, %llu dropped", (unsigned long long)res.captured,
+			 (unsigned long long)res.dropped);
+	else
+		fprintf(stderr, "%llu packets captured, %llu dropped\n",
+			(unsigned long long)res.captured, (unsigned long long)res.dropped);
+out:
+	ebc_session__close(cap);
+	if (fd >= 0)
+		close(fd);
+	if (ret && err[0])
+		ebc_err("%s", err);
+	return ret;
+}
+
+/* A parse error during an extcap capture still owes tshark an opened FIFO. */
+static void release_fifo(const struct ebc_config *cfg)
+{
+	int fd;
+
+	if (!cfg->extcap || !cfg->fifo)
+		return;
+	fd = open(cfg->fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	struct ebc_config cfg;
+	char err[512] = "";
+	int ret;
+
+	ret = ebc_options__parse(argc, argv, &cfg, err, sizeof(err));
+	if (ret) {
+		release_fifo(&cfg);
+		ebc_err("%s", err);
+		return 1;
+	}
+	if (ebc_log__init(cfg.log_file, cfg.log_level, !cfg.extcap)) {
+		ebc_err("cannot open log file %s: %s (check --log-file)", cfg.log_file,
+			ebc_strerror(-errno));
+		return 1;
+	}
+	ebc_log__bridge_libbpf();
+
+	switch (cfg.mode) {
+	case EBC_MODE_EXTCAP_INTERFACES:
+		ret = ebc_extcap__print_interfaces(stdout);
+		break;
+	case EBC_MODE_EXTCAP_DLTS:
+		ret = ebc_extcap__print_dlts(stdout, cfg.extcap_interface);
+		break;
+	case EBC_MODE_EXTCAP_CONFIG:
+		ret = print_config(&cfg);
+		break;
+	case EBC_MODE_EXTCAP_FILTER_CHECK:
+		ret = check_filter(&cfg);
+		break;
+	case EBC_MODE_LIST_TAPS:
+		ret = list_taps();
+		break;
+	case EBC_MODE_HELP:
+		ebc_options__print_help(stdout);
+		ret = 0;
+		break;
+	case EBC_MODE_VERSION:
+		printf("ebpfcap %s\n", EBPFCAP_VERSION);
+		ret = 0;
+		break;
+	case EBC_MODE_CAPTURE:
+	default:
+		ret = run_capture(&cfg);
+		break;
+	}
+	fflush(stdout);
+	ebc_log__close();
+	return ret ? 1 : 0;
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* What the back ends share: reusing the run's maps and splicing the filter before load. */
+#include <errno.h>
+#include <bpf/libbpf.h>
+#include "hook.h"
+
+/* The kernel-internal "not supported" some helpers return. */
+#ifndef ENOTSUPP
+#define ENOTSUPP 524
+#endif
+#include "hook_priv.h"
+#include "inject.h"
+#include "log.h"
+
+const char *ebc_hook__hint(int err)
+{
+	switch (err) {
+	case -EPERM:
+		return "run as root, or grant CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN";
+	case -EOPNOTSUPP:
+	case -ENOTSUPP:
+		return "this kernel or driver does not support it";
+	default:
+		return "run with --log-level debug for the kernel's reasons";
+	}
+}
+
+int ebc_hook__load(struct bpf_object *obj, const struct ebc_tap *tap, const struct ebc_tap_load *ld,
+		   char *errbuf, size_t len)
+{
+	struct bpf_map *ring = bpf_object__find_map_by_name(obj, "ebc_ring");
+	struct bpf_map *stats = bpf_object__find_map_by_name(obj, "ebc_stats");
+	int err;
+
+	if (!ring || !stats) {
+		ebc_errbuf(errbuf, len, "capture program for %s lacks its maps (broken build)",
+			   tap->ifc.name);
+		return -ENOENT;
+	}
+	err = bpf_map__reuse_fd(ring, ld->ring_fd);
+	if (!err)
+		err = bpf_map__reuse_fd(stats, ld->stats_fd);
+	if (err) {
+		ebc_errbuf(errbuf, len, "cannot share the ring buffer with the %s program: %s",
+			   tap->ifc.name, ebc_strerror(err));
+		return err;
+	}
+	ebc_inject__set_filter(ld->filter, ld->filter_len);
+	err = bpf_object__load(obj);
+	ebc_inject__set_filter(NULL, 0);
+	if (err == -EPERM) {
+		ebc_errbuf(errbuf, len, "cannot load the capture program for %s: %s (%s)",
+			   tap->ifc.name, ebc_strerror(err), ebc_hook__hint(-EPERM));
+	} else if (err) {
+		ebc_errbuf(errbuf, len,
+			   "the kernel verifier refused the capture program for %s: %s (%s)",
+			   tap->ifc.name, ebc_strerror(err), ebc_hook__hint(err));
+	}
+	return err;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Capture back ends, one per hook family, behind one ops table (as libpcap
+ * has one back end per platform). A tap is one device at one hook family; its
+ * id is both its pcapng interface id and its index in the statistics map.
+ */
+#ifndef EBPFCAP_HOOK_H
+#define EBPFCAP_HOOK_H
+
+#include <stddef.h>
+#include <linux/bpf.h>
+#include "config.h"
+#include "ifaces.h"
+
+struct ebc_tap {
+	unsigned int id;
+	enum ebc_tap_kind kind;
+	struct ebc_iface ifc;
+	enum ebc_direction dir;
+	enum ebc_xdp_mode xdp_mode;
+	const char *mech;	/* how it is attached: "tcx", "clsact", "xdp native", ... */
+	void *priv;		/* the back end's state */
+};
+
+/* What every back end needs to load its programs. */
+struct ebc_tap_load {
+	int ring_fd;
+	int stats_fd;
+	unsigned int snaplen;
+	const struct bpf_insn *filter;
+	size_t filter_len;
+};
+
+struct ebc_hook_ops {
+	const char *name;
+	/* Load and attach; on error nothing stays attached and errbuf says why. */
+	int (*open)(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *errbuf, size_t len);
+	/* Detach and free; accepts a tap whose open failed or never ran. */
+	void (*close)(struct ebc_tap *tap);
+};
+
+extern const struct ebc_hook_ops ebc_hook_tc_ops;
+extern const struct ebc_hook_ops ebc_hook_xdp_ops;
+
+/* The fix to suggest when the kernel refuses us: privileges or a missing feature. */
+const char *ebc_hook__hint(int err);
+
+#endif /* EBPFCAP_HOOK_H */

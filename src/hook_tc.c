@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tc back end: a tcx link per direction where the kernel has tcx (detached by
+ * the kernel when we die), otherwise a cls_bpf filter on clsact that we remove,
+ * and a clsact qdisc that we delete only if we created it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "hook.h"
+#include "hook_priv.h"
+#include "log.h"
+#include "tc.skel.h"
+
+/* Debian 12's uapi headers predate tcx (kernel 6.6). */
+#ifndef BPF_TCX_INGRESS
+#define BPF_TCX_INGRESS 46
+#define BPF_TCX_EGRESS 47
+#endif
+
+struct tc_dir {
+	struct bpf_program *prog;
+	enum bpf_tc_attach_point point;
+	int tcx_attach;
+	int link_fd;		/* tcx link, or -1 */
+	bool filter_attached;	/* legacy cls_bpf filter */
+	struct bpf_tc_opts opts;
+};
+
+struct tc_priv {
+	struct tc_bpf *skel;
+	struct tc_dir dir[2];	/* ingress, egress */
+	bool hook_created;	/* we created clsact, so we delete it */
+};
+
+static bool dir_wanted(const struct ebc_tap *tap, int i)
+{
+	return tap->dir == EBC_DIR_BOTH || (tap->dir == EBC_DIR_IN) == (i == 0);
+}
+
+static int attach_legacy(struct ebc_tap *tap, struct tc_priv *p, struct tc_dir *d,
+			 char *errbuf, size_t len)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = tap->ifc.ifindex, .attach_point = d->point);
+	int err;
+
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST) {
+		ebc_errbuf(errbuf, len, "cannot create clsact qdisc on %s: %s (%s)", tap->ifc.name,
+			   ebc_strerror(err), ebc_hook__hint(err));
+		return err;
+	}
+	if (!err)
+		p->hook_created = true;	/* destroy only what we created */
+	d->opts = (struct bpf_tc_opts){ .sz = sizeof(d->opts),
+					.prog_fd = bpf_program__fd(d->prog) };
+	err = bpf_tc_attach(&hook, &d->opts);
+	if (err) {
+		ebc_errbuf(errbuf, len, "cannot attach tc filter to %s: %s (%s)", tap->ifc.name,
+			   ebc_strerror(err), ebc_hook__hint(err));
+		return err;
+	}
+	d->filter_attached = true;
+	tap->mech = "clsact";
+	return 0;
+}
+
+static int attach_dir(struct ebc_tap *tap, struct tc_priv *p, struct tc_dir *d,
+		      char *errbuf, size_t len)
+{
+	int fd = bpf_link_create(bpf_program__fd(d->prog), tap->ifc.ifindex, d->tcx_attach, NULL);
+
+	if (fd >= 0) {
+		d->link_fd = fd;
+		tap->mech = "tcx";
+		return 0;
+	}
+	if (fd == -EPERM || fd == -EACCES) {
+		ebc_errbuf(errbuf, len, "cannot attach tc program to %s: %s (%s)", tap->ifc.name,
+			   ebc_strerror(fd), ebc_hook__hint(fd));
+		return fd;
+	}
+	ebc_debug("tcx link on %s failed (%s): falling back to clsact", tap->ifc.name,
+		  ebc_strerror(fd));
+	return attach_legacy(tap, p, d, errbuf, len);
+}
+
+static void detach_dir(const struct ebc_tap *tap, struct tc_dir *d)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = tap->ifc.ifindex, .attach_point = d->point);
+	int err;
+
+	if (d->link_fd >= 0)
+		close(d->link_fd);
+	d->link_fd = -1;
+	if (!d->filter_attached)
+		return;
+	d->opts.prog_fd = 0;
+	d->opts.prog_id = 0;
+	d->opts.flags = 0;
+	err = bpf_tc_detach(&hook, &d->opts);
+	if (err)
+		ebc_warn("cannot remove tc filter from %s: %s", tap->ifc.name, ebc_strerror(err));
+	d->filter_attached = false;
+}
+
+static void tc_close(struct ebc_tap *tap)
+{
+	struct tc_priv *p = tap->priv;
+
+	if (!p)
+		return;
+	for (int i = 0; i < 2; i++)
+		detach_dir(tap, &p->dir[i]);
+	if (p->hook_created) {
+		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = tap->ifc.ifindex,
+			    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
+		bpf_tc_hook_destroy(&hook);
+	}
+	tc_bpf__destroy(p->skel);
+	free(p);
+	tap->priv = NULL;
+}
+
+static int tc_open(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *errbuf, size_t len)
+{
+	struct tc_priv *p = calloc(1, sizeof(*p));
+	int err;
+
+	if (!p)
+		return -ENOMEM;
+	tap->priv = p;
+	p->skel = tc_bpf__open();
+	if (!p->skel) {
+		err = -errno;
+		ebc_errbuf(errbuf, len, "cannot open the tc capture program: %s", ebc_strerror(err));
+		goto fail;
+	}
+	p->dir[0] = (struct tc_dir){ p->skel->progs.ebc_tc_ingress, BPF_TC_INGRESS,
+				     BPF_TCX_INGRESS, -1 };
+	p->dir[1] = (struct tc_dir){ p->skel->progs.ebc_tc_egress, BPF_TC_EGRESS,
+				     BPF_TCX_EGRESS, -1 };
+	for (int i = 0; i < 2; i++)
+		bpf_program__set_autoload(p->dir[i].prog, dir_wanted(tap, i));
+	p->skel->rodata->ebc_snaplen = ld->snaplen;
+	p->skel->rodata->ebc_tap = tap->id;
+	err = ebc_hook__load(p->skel->obj, tap, ld, errbuf, len);
+	if (err)
+		goto fail;
+	for (int i = 0; i < 2; i++) {
+		if (!dir_wanted(tap, i))
+			continue;
+		err = attach_dir(tap, p, &p->dir[i], errbuf, len);
+		if (err)
+			goto fail;
+	}
+	return 0;
+fail:
+	tc_close(tap);
+	return err;
+}
+
+const struct ebc_hook_ops ebc_hook_tc_ops = {
+	.name = "tc",
+	.open = tc_open,
+	.close = tc_close,
+};

@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/utsname.h>
+#include <linux/bpf.h>
+#include "capture.h"
+#include "session.h"
+#include "filter.h"
+#include "hook.h"
+#include "ifaces.h"
+#include "inject.h"
+#include "log.h"
+#include "pcapng.h"
+#include "ring.h"
+#include "xlate.h"
+
+#define COMMENT_PREFIX_LEN 96
+
+/* One translated filter per link type in use. */
+struct link_filter {
+	int dlt;
+	struct ebc_ebpf_prog prog;
+};
+
+struct tap_state {
+	struct ebc_tap tap;
+	const struct ebc_hook_ops *ops;
+	bool attached;
+	uint64_t drops_reported;	/* in records' drop counts */
+	uint64_t dev_drops_start;
+	char prefix[2][COMMENT_PREFIX_LEN];	/* comment prefix per direction */
+};
+
+struct ebc_session {
+	const struct ebc_config *cfg;
+	struct tap_state *taps;
+	size_t ntaps;
+	struct link_filter filters[4];
+	size_t nfilters;
+	struct ebc_ring *ring;
+	struct ebc_pcapng *out;
+	uint64_t mono_to_real;	/* add to a CLOCK_MONOTONIC time to get wall-clock ns */
+	uint64_t start_real;
+	uint64_t written;
+	bool count_reached;
+	int write_err;
+};
+
+#define STOP_COUNT (-ECANCELED)	/* ring callback: the packet count is reached */
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static const struct ebc_hook_ops *tap_ops(enum ebc_tap_kind kind)
+{
+	return kind == EBC_TAP_XDP ? &ebc_hook_xdp_ops : &ebc_hook_tc_ops;
+}
+
+static int add_tap(struct ebc_session *c, const struct ebc_iface *ifc, enum ebc_tap_kind kind)
+{
+	struct tap_state *t, *tmp;
+
+	if (c->ntaps >= EBC_MAX_TAPS)
+		return -E2BIG;
+	tmp = realloc(c->taps, (c->ntaps + 1) * sizeof(*c->taps));
+	if (!tmp)
+		return -ENOMEM;
+	c->taps = tmp;
+	t = &c->taps[c->ntaps];
+	memset(t, 0, sizeof(*t));
+	t->tap.id = c->ntaps++;
+	t->tap.kind = kind;
+	t->tap.ifc = *ifc;
+	t->tap.dir = kind == EBC_TAP_XDP ? EBC_DIR_IN : c->cfg->direction;
+	t->tap.xdp_mode = c->cfg->xdp_mode;
+	t->ops = tap_ops(kind);
+	return 0;
+}
+
+static int select_one(struct ebc_session *c, enum ebc_tap_kind kind, char *errbuf, size_t len)
+{
+	struct ebc_iface ifc;
+	int err;
+
+	err = ebc_ifaces__find(c->cfg->device, &ifc);
+	if (err) {
+		ebc_errbuf(errbuf, len, "no such device %s in this network namespace (list them with "
+			   "ebpfcap -D)", c->cfg->device);
+		return err;
+	}
+	if (ifc.dlt < 0) {
+		ebc_errbuf(errbuf, len, "cannot capture on %s: link type %u is not supported "
+			   "(Ethernet, loopback and raw-IP devices are)", ifc.name, ifc.arphrd);
+		return -EOPNOTSUPP;
+	}
+	return add_tap(c, &ifc, kind == EBC_TAP_ANY ? EBC_TAP_TC : kind);
+}
+
+/* -i any: tc on every device that is up and carries Ethernet or IP. */
+static int select_all(struct ebc_session *c, char *errbuf, size_t len)
+{
+	struct ebc_iface *list;
+	size_t n;
+	int err;
+
+	err = ebc_ifaces__list(&list, &n);
+	if (err) {
+		ebc_errbuf(errbuf, len, "cannot list network devices: %s", ebc_strerror(err));
+		return err;
+	}
+	for (size_t i = 0; i < n && !err; i++) {
+		if (!list[i].up || list[i].dlt < 0) {
+			ebc_debug("skipping %s (%s)", list[i].name, list[i].up ? "link type" : "down");
+			continue;
+		}
+		err = add_tap(c, &list[i], EBC_TAP_TC);
+	}
+	free(list);
+	if (!err && !c->ntaps) {
+		ebc_errbuf(errbuf, len, "no device is up in this network namespace (bring one up "
+			   "with ip link set DEV up)");
+		err = -ENODEV;
+	}
+	return err;
+}
+
+static int select_taps(struct ebc_session *c, char *errbuf, size_t len)
+{
+	if (c->cfg->kind != EBC_TAP_ANY && !c->cfg->device) {
+		ebc_errbuf(errbuf, len, "no device given for the %s tap (use -i %s:DEV or --device)",
+			   c->cfg->kind == EBC_TAP_XDP ? "xdp" : "tc",
+			   c->cfg->kind == EBC_TAP_XDP ? "xdp" : "tc");
+		return -EINVAL;
+	}
+	if (c->cfg->device)
+		return select_one(c, c->cfg->kind, errbuf, len);
+	return select_all(c, errbuf, len);
+}
+
+static const struct ebc_ebpf_prog *filter_for(struct ebc_session *c, int dlt, char *errbuf,
+					      size_t len)
+{
+	struct ebc_cbpf_prog cbpf = { 0 };
+	struct link_filter *f;
+	struct ebc_xlate_opts xo = { .mode = EBC_XLATE_DIRECT };
+	int err;
+
+	for (size_t i = 0; i < c->nfilters; i++)
+		if (c->filters[i].dlt == dlt)
+			return &c->filters[i].prog;
+	if (c->nfilters == sizeof(c->filters) / sizeof(c->filters[0]))
+		return NULL;
+	f = &c->filters[c->nfilters];
+	err = ebc_filter__compile(c->cfg->filter, dlt, c->cfg->snaplen, &cbpf, errbuf, len);
+	if (err)
+		return NULL;
+	err = ebc_xlate(&cbpf, &xo, &f->prog, errbuf, len);
+	ebc_cbpf_prog__free(&cbpf);
+	if (err)
+		return NULL;
+	f->dlt = dlt;
+	c->nfilters++;
+	ebc_debug("filter \"%s\" for DLT %d: %zu eBPF instructions",
+		  c->cfg->filter ? c->cfg->filter : "", dlt, f->prog.len);
+	return &f->prog;
+}
+
+static const char *hook_name(int hook)
+{
+	switch (hook) {
+	case EBC_HOOK_TC_INGRESS:
+		return "tc-ingress";
+	case EBC_HOOK_TC_EGRESS:
+		return "tc-egress";
+	case EBC_HOOK_XDP:
+		return "xdp";
+	}
+	return "unknown";
+}
+
+static void tap_prefixes(struct tap_state *t)
+{
+	int hooks[2] = { EBC_HOOK_TC_INGRESS, EBC_HOOK_TC_EGRESS };
+
+	if (t->tap.kind == EBC_TAP_XDP)
+		hooks[0] = hooks[1] = EBC_HOOK_XDP;
+	for (int i = 0; i < 2; i++)
+		snprintf(t->prefix[i], sizeof(t->prefix[i]), "hook=%s if=%s ifindex=%u",
+			 hook_name(hooks[i]), t->tap.ifc.name, t->tap.ifc.ifindex);
+}
+
+static int open_taps(struct ebc_session *c, char *errbuf, size_t len)
+{
+	struct ebc_tap_load ld = {
+		.ring_fd = ebc_ring__fd(c->ring),
+		.stats_fd = ebc_ring__stats_fd(c->ring),
+		.snaplen = c->cfg->snaplen,
+	};
+	int err;
+
+	for (size_t i = 0; i < c->ntaps; i++) {
+		struct tap_state *t = &c->taps[i];
+		const struct ebc_ebpf_prog *prog = filter_for(c, t->tap.ifc.dlt, errbuf, len);
+
+		if (!prog)
+			return -EINVAL;
+		ld.filter = prog->insns;
+		ld.filter_len = prog->len;
+		err = t->ops->open(&t->tap, &ld, errbuf, len);
+		if (err)
+			return err;
+		t->attached = true;
+		t->dev_drops_start = t->tap.ifc.rx_dropped + t->tap.ifc.tx_dropped;
+		tap_prefixes(t);
+		ebc_info("capturing on %s:%s (%s)", t->ops->name, t->tap.ifc.name, t->tap.mech);
+	}
+	return 0;
+}
+
+static void close_taps(struct ebc_session *c)
+{
+	for (size_t i = 0; i < c->ntaps; i++) {
+		if (c->taps[i].attached)
+			c->taps[i].ops->close(&c->taps[i].tap);
+		c->taps[i].attached = false;
+	}
+}
+
+static int on_record(void *ctx, const struct ebc_rec *rec, const void *data);
+
+int ebc_session__open(struct ebc_session **out, const struct ebc_config *cfg, char *errbuf,
+		      size_t len)
+{
+	struct ebc_session *c = calloc(1, sizeof(*c));
+	int err;
+
+	if (!c)
+		return -ENOMEM;
+	c->cfg = cfg;
+	err = select_taps(c, errbuf, len);
+	if (err)
+		goto fail;
+	err = ebc_inject__init();
+	if (err) {
+		ebc_errbuf(errbuf, len, "cannot register the filter loader with libbpf: %s",
+			   ebc_strerror(err));
+		goto fail;
+	}
+	c->ring = ebc_ring__new((size_t)cfg->ring_mb << 20, on_record, c, errbuf, len);
+	if (!c->ring) {
+		err = -errno;
+		goto fail;
+	}
+	err = open_taps(c, errbuf, len);
+	if (err)
+		goto fail;
+	*out = c;
+	return 0;
+fail:
+	ebc_session__close(c);
+	return err;
+}
+
+void ebc_session__close(struct ebc_session *c)
+{
+	if (!c)
+		return;
+	close_taps(c);
+	ebc_ring__free(c->ring);
+	for (size_t i = 0; i < c->nfilters; i++)
+		ebc_ebpf_prog__free(&c->filters[i].prog);
+	free(c->taps);
+	free(c);
+}
+
+static const char *xdp_action_name(int act)
+{
+	static const char *const names[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
+					     "XDP_REDIRECT" };
+
+	return act >= 0 && act < 5 ? names[act] : "XDP_UNKNOWN";
+}
+
+/* "hook=tc-egress if=eth0 ifindex=3 cpu=1 [xdp=XDP_PASS] [pid=.. tid=.. comm=..]" */
+static void format_comment(char *buf, size_t len, const struct tap_state *t,
+			   const struct ebc_rec *rec)
+{
+	int n = snprintf(buf, len, "%s cpu=%u", t->prefix[rec->hook == EBC_HOOK_TC_EGRESS],
+			 rec->cpu);
+
+	if (n > 0 && (size_t)n < len && rec->hook == EBC_HOOK_XDP &&
+	    (rec->flags & EBC_REC_F_VERDICT))
+		n += snprintf(buf + n, len - n, " xdp=%s", xdp_action_name(rec->verdict));
+	if (n > 0 && (size_t)n < len && (rec->flags & EBC_REC_F_PID))
+		snprintf(buf + n, len - n, " pid=%u tid=%u comm=%.*s", rec->pid, rec->tid,
+			 EBC_COMM_LEN, rec->comm);
+}
+
+static void rec_to_pkt(struct ebc_pcapng_pkt *pkt, const struct ebc_session *c,
+		       const struct ebc_rec *rec, const void *data)
+{
+	*pkt = (struct ebc_pcapng_pkt){
+		.if_id = rec->tap,
+		.ts = rec->ts_ns + c->mono_to_real,
+		.caplen = rec->caplen,
+		.len = rec->len,
+		.data = data,
+		.flags = rec->hook == EBC_HOOK_TC_EGRESS ? EBC_PCAPNG_DIR_OUTBOUND :
+							   EBC_PCAPNG_DIR_INBOUND,
+		.has_dropcount = true,
+		.dropcount = rec->drops,
+		.verdict_type = -1,
+	};
+	if (rec->flags & EBC_REC_F_VERDICT) {
+		pkt->verdict_type = rec->hook == EBC_HOOK_XDP ? EBC_PCAPNG_VERDICT_XDP :
+								 EBC_PCAPNG_VERDICT_TC;
+		pkt->verdict = (uint64_t)(int64_t)rec->verdict;
+	}
+	if (rec->flags & EBC_REC_F_PID) {
+		pkt->has_pid = true;
+		pkt->pid = rec->pid;
+		pkt->tid = rec->tid;
+	}
+}
+
+static int on_record(void *ctx, const struct ebc_rec *rec, const void *data)
+{
+	struct ebc_session *c = ctx;
+	struct ebc_pcapng_pkt pkt;
+	struct tap_state *t;
+	char comment[256];
+	int err;
+
+	if (c->count_reached)
+		return STOP_COUNT;
+	if (rec->tap >= c->ntaps)
+		return 0;
+	t = &c->taps[rec->tap];
+	t->drops_reported += rec->drops;
+	rec_to_pkt(&pkt, c, rec, data);
+	format_comment(comment, sizeof(comment), t, rec);
+	pkt.comment = comment;
+	err = ebc_pcapng__write_epb(c->out, &pkt);
+	if (err) {
+		c->write_err = err;
+		return err;
+	}
+	c->written++;
+	if (c->cfg->count && c->written >= c->cfg->count) {
+		c->count_reached = true;
+		return STOP_COUNT;
+	}
+	return 0;
+}
+
+static int write_headers(struct ebc_session *c, int fd)
+{
+	struct utsname un;
+	char os[160], desc[160], name[64];
+	int err = 0;
+
+	uname(&un);
+	snprintf(os, sizeof(os), "%s %s", un.sysname, un.release);
+	c->out = ebc_pcapng__open(fd, &(struct ebc_pcapng_opts){
+		.userappl = "ebpfcap " EBPFCAP_VERSION, .os = os, .hardware = un.machine });
+	if (!c->out)
+		return -errno;
+	for (size_t i = 0; i < c->ntaps && !err; i++) {
+		const struct ebc_tap *tap = &c->taps[i].tap;
+		static const char *const dirs[] = { "ingress and egress", "ingress", "egress" };
+
+		snprintf(name, sizeof(name), "%s:%s", tap->kind == EBC_TAP_XDP ? "xdp" : "tc",
+			 tap->ifc.name);
+		if (tap->kind == EBC_TAP_XDP)
+			snprintf(desc, sizeof(desc), "XDP hook of %s (%s mode)", tap->ifc.name,
+				 tap->mech);
+		else
+			snprintf(desc, sizeof(desc), "tc %s of %s (%s)", dirs[tap->dir],
+				 tap->ifc.name, tap->mech);
+		err = ebc_pcapng__add_interface(c->out, &(struct ebc_pcapng_if){
+			.linktype = tap->ifc.linktype, .snaplen = c->cfg->snaplen, .name = name,
+			.description = desc, .filter = c->cfg->filter, .tsresol = 9 });
+	}
+	if (err >= 0)
+		err = ebc_pcapng__flush(c->out);
+	return err < 0 ? err : 0;
+}
+
+static int write_statistics(struct ebc_session *c, struct ebc_session_result *res)
+{
+	uint64_t now = clock_ns(CLOCK_REALTIME);
+	int err = 0;
+
+	for (size_t i = 0; i < c->ntaps && !err; i++) {
+		struct tap_state *t = &c->taps[i];
+		struct ebc_tap_stats st = { 0 };
+		uint64_t dev_drops;
+
+		if (ebc_ring__tap_stats(c->ring, t->tap.id, &st))
+			ebc_warn("cannot read the statistics of %s", t->tap.ifc.name);
+		ebc_ifaces__refresh(&t->tap.ifc);
+		dev_drops = t->tap.ifc.rx_dropped + t->tap.ifc.tx_dropped - t->dev_drops_start;
+		res->seen += st.seen;
+		res->dropped += st.ring_drops;
+		err = ebc_pcapng__write_isb(c->out, &(struct ebc_pcapng_isb){
+			.if_id = t->tap.id, .ts = now, .starttime = c->start_real, .endtime = now,
+			.ifrecv = st.seen, .ifdrop = dev_drops, .filteraccept = st.accepted,
+			.osdrop = st.ring_drops });
+	}
+	return err;
+}
+
+/* Poll until stopped; the writer's buffer is flushed after every batch so readers see packets live. */
+static int capture_loop(struct ebc_session *c, volatile sig_atomic_t *stop)
+{
+	int n, err;
+
+	while (!*stop && !c->count_reached) {
+		n = ebc_ring__poll(c->ring, 100);
+		if (c->write_err)
+			return c->write_err;
+		if (n < 0 && n != -EINTR && n != STOP_COUNT)
+			return n;
+		if (ebc_pcapng__pending(c->out)) {
+			err = ebc_pcapng__flush(c->out);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+int ebc_session__run(struct ebc_session *c, int fd, volatile sig_atomic_t *stop,
+		     struct ebc_session_result *res, char *errbuf, size_t len)
+{
+	int err, n;
+
+	*res = (struct ebc_session_result){ 0 };
+	c->start_real = clock_ns(CLOCK_REALTIME);
+	c->mono_to_real = c->start_real - clock_ns(CLOCK_MONOTONIC);
+	err = write_headers(c, fd);
+	if (!err)
+		err = capture_loop(c, stop);
+	/* Detach first, so that what the ring holds now is all there will be. */
+	close_taps(c);
+	if (!err && !c->count_reached) {
+		n = ebc_ring__consume(c->ring);
+		if (n < 0 && n != STOP_COUNT)
+			err = c->write_err ? c->write_err : n;
+	}
+	if (!err)
+		err = write_statistics(c, res);
+	res->captured = c->written;
+	if (!err)
+		err = ebc_pcapng__close(c->out);
+	else
+		ebc_pcapng__close(c->out);
+	c->out = NULL;
+	if (err == -EPIPE) {
+		ebc_info("the reader closed the output: capture stopped");
+		return 0;
+	}
+	if (err)
+		ebc_errbuf(errbuf, len, "cannot write the capture: %s", ebc_strerror(err));
+	return err;
+}
+
+int ebc_session__list_taps(char ***names, size_t *n)
+{
+	struct ebc_iface *list;
+	size_t cnt = 0, ndev;
+	char **out;
+	int err;
+
+	err = ebc_ifaces__list(&list, &ndev);
+	if (err)
+		return err;
+	out = calloc(2 * ndev + 1, sizeof(*out));
+	if (!out) {
+		free(list);
+		return -ENOMEM;
+	}
+	out[cnt++] = strdup("any");
+	for (size_t i = 0; i < ndev; i++) {
+		if (list[i].dlt < 0)
+			continue;
+		if (asprintf(&out[cnt], "tc:%s", list[i].name) > 0)
+			cnt++;
+		if (asprintf(&out[cnt], "xdp:%s", list[i].name) > 0)
+			cnt++;
+	}
+	free(list);
+	*names = out;
+	*n = cnt;
+	return 0;
+}
