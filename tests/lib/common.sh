@@ -1,0 +1,193 @@
+# Shared by the system tests: TAP output, a private namespace pair joined by
+# veth (198.18.0.0/15 and the IPv6 benchmarking prefix 2001:2::/48 only),
+# bounded traffic, and a check that nothing stays attached. Source it.
+# shellcheck shell=bash
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+EBPFCAP=${EBPFCAP:-$top_builddir/extcap/ebpfcap}
+TAP_N=0
+TAP_FAILED=0
+
+ok() {	# ok COND_STATUS DESCRIPTION: "ok" when the status is 0
+	local status=$1; shift
+	TAP_N=$((TAP_N + 1))
+	if [ "$status" -eq 0 ]; then
+		echo "ok $TAP_N - $*"
+	else
+		echo "not ok $TAP_N - $*"
+		TAP_FAILED=$((TAP_FAILED + 1))
+	fi
+}
+
+is() {	# is GOT WANT DESCRIPTION
+	local got=$1 want=$2; shift 2
+	[ "$got" = "$want" ]
+	ok $? "$*"
+	[ "$got" = "$want" ] || printf '#   got:  %s\n#   want: %s\n' "$got" "$want"
+}
+
+skip_case() {	# skip_case WHY DESCRIPTION
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N - $2 # SKIP $1"
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 77
+}
+
+done_testing() {
+	echo "1..$TAP_N"
+	[ "$TAP_FAILED" -eq 0 ]
+}
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip_all "needs root"
+	command -v tshark >/dev/null || skip_all "needs tshark"
+	[ -x "$EBPFCAP" ] || skip_all "ebpfcap not built at $EBPFCAP"
+}
+
+# bpffs and tracefs where the loader expects them.
+mount_fs() {
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || true
+}
+
+NS_A=""; NS_B=""
+in_a() { nsenter --net="/run/netns/$NS_A" "$@"; }
+in_b() { nsenter --net="/run/netns/$NS_B" "$@"; }
+# Start a command in the background in A or B; BG_PID is the command itself
+# (nsenter execs it), so signals reach it and not a subshell.
+bg_a() { nsenter --net="/run/netns/$NS_A" "$@" & BG_PID=$!; }
+bg_b() { nsenter --net="/run/netns/$NS_B" "$@" & BG_PID=$!; }
+
+cleanup_ns() {
+	local p ns
+	for p in $(jobs -p); do kill "$p" 2>/dev/null; done
+	# Whatever still runs inside our namespaces (a capture a failed case left).
+	for ns in $NS_A $NS_B; do ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null; done
+	wait 2>/dev/null
+	[ -n "$NS_A" ] && ip netns del "$NS_A" 2>/dev/null
+	[ -n "$NS_B" ] && ip netns del "$NS_B" 2>/dev/null
+	[ -n "${TEST_TMP:-}" ] && rm -rf "$TEST_TMP"
+	NS_A=""; NS_B=""
+}
+
+# Two namespaces joined by veth va (in A, 198.18.0.1, 2001:2::1) <-> vb (in B,
+# 198.18.0.2, 2001:2::2). Static neighbours and NOARP without link-local
+# addresses: no ARP, ND, MLD or router solicitations, so counts are exact.
+setup_pair() {
+	NS_A="ebc-$$-a"; NS_B="ebc-$$-b"
+	TEST_TMP=$(mktemp -d /tmp/ebpfcap-test.XXXXXX)
+	trap cleanup_ns EXIT
+	ip netns add "$NS_A" && ip netns add "$NS_B" || return 1
+	ip link add va netns "$NS_A" type veth peer name vb netns "$NS_B" || return 1
+	local ns dev
+	for ns in A B; do
+		dev=v$(echo $ns | tr AB ab)
+		"in_$(echo $ns | tr AB ab)" sh -c "
+			ip link set $dev addrgenmode none arp off &&
+			ip link set lo up &&
+			ip link set $dev up" || return 1
+	done
+	in_a ip addr add 198.18.0.1/24 dev va
+	in_b ip addr add 198.18.0.2/24 dev vb
+	in_a ip -6 addr add 2001:2::1/64 dev va nodad
+	in_b ip -6 addr add 2001:2::2/64 dev vb nodad
+	MAC_A=$(in_a cat /sys/class/net/va/address 2>/dev/null)
+	MAC_A=$(in_a ip -br link show va | awk '{print $3}')
+	MAC_B=$(in_b ip -br link show vb | awk '{print $3}')
+	in_a ip neigh replace 198.18.0.2 lladdr "$MAC_B" dev va nud permanent
+	in_b ip neigh replace 198.18.0.1 lladdr "$MAC_A" dev vb nud permanent
+	in_a ip -6 neigh replace 2001:2::2 lladdr "$MAC_B" dev va nud permanent
+	in_b ip -6 neigh replace 2001:2::1 lladdr "$MAC_A" dev vb nud permanent
+}
+
+# Bounded traffic from A to B. Each call sends exactly what it says.
+send_udp4() { in_a bash -c "for i in \$(seq $2); do echo -n payload\$i > /dev/udp/198.18.0.2/$1; done"; }
+send_udp6() { in_a bash -c "for i in \$(seq $2); do echo -n payload\$i > /dev/udp/2001:2::2/$1; done"; }
+ping4() { in_a ping -q -c "$1" -i 0.01 -W 1 198.18.0.2 >/dev/null; }
+ping6() { in_a ping -6 -q -c "$1" -i 0.01 -W 1 2001:2::2 >/dev/null; }
+# One connection attempt to a closed TCP port: a SYN out, a RST back.
+tcp_syn4() { in_a timeout 2 bash -c "exec 3<>/dev/tcp/198.18.0.2/$1" 2>/dev/null; true; }
+tcp_syn6() { in_a timeout 2 bash -c "exec 3<>/dev/tcp/2001:2::2/$1" 2>/dev/null; true; }
+
+# Links whose program is one of ours, in every namespace.
+our_links() {
+	local ids
+	ids=$(bpftool prog show 2>/dev/null | awk '/ name ebc_/ { sub(":", "", $1); print $1 }')
+	[ -n "$ids" ] || { echo 0; return; }
+	bpftool link show 2>/dev/null | awk -v ids=" $(echo $ids) " '
+		{ for (i = 1; i < NF; i++) if ($i == "prog" && index(ids, " " $(i + 1) " ")) n++ }
+		END { print n + 0 }'
+}
+
+# Wait (bounded) until at least N of our links exist: the capture is attached.
+wait_links() {
+	local want=$1 i
+	for i in $(seq 200); do
+		[ "$(our_links)" -ge "$want" ] && return 0
+		sleep 0.05
+	done
+	echo "# timed out waiting for $want attached link(s)"
+	return 1
+}
+
+# Wait (bounded) until a process has exited.
+wait_gone() {
+	local pid=$1 i
+	for i in $(seq 200); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# Nothing of ours attached: no links, no XDP, no tc filter, no clsact in NS.
+nothing_attached() {	# nothing_attached NS DEV
+	local ns=$1 dev=$2
+	[ "$(our_links)" -eq 0 ] || { echo "# links left: $(our_links)"; return 1; }
+	nsenter --net="/run/netns/$ns" ip link show "$dev" | grep -q ' xdp' && { echo "# xdp left on $dev"; return 1; }
+	nsenter --net="/run/netns/$ns" tc qdisc show dev "$dev" | grep -q clsact && { echo "# clsact left on $dev"; return 1; }
+	return 0
+}
+
+# tshark -r fields, one line per packet, tab-separated.
+fields() { local f=$1; shift; tshark -r "$f" -T fields "$@" 2>/dev/null; }
+count_packets() { tshark -r "$1" -T fields -e frame.number 2>/dev/null | wc -l; }
+
+# A private Wireshark configuration whose extcap directory holds our binary.
+wireshark_conf() {
+	export WIRESHARK_CONFIG_DIR="$TEST_TMP/wireshark"
+	mkdir -p "$WIRESHARK_CONFIG_DIR/extcap"
+	ln -sf "$(readlink -f "$EBPFCAP")" "$WIRESHARK_CONFIG_DIR/extcap/ebpfcap"
+}
+
+# No rate limit on ICMP errors in B, so every UDP datagram to a closed port gets
+# exactly one "port unreachable" back.
+exact_icmp_errors() {
+	in_b sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
+}
+
+# The known mix, A to B, and what each filter must count at tc on va (both ways).
+send_mix() {
+	send_udp4 53 5		# 5 UDP out, 5 ICMP port unreachable back
+	send_udp6 5353 4	# 4 UDP out, 4 ICMPv6 port unreachable back
+	ping4 3			# 3 echo requests, 3 replies
+	ping6 2			# 2 echo requests, 2 replies
+	tcp_syn4 80; tcp_syn4 81	# 2 SYN out, 2 RST back
+	tcp_syn6 80		# 1 SYN out, 1 RST back
+}
+MIX_TOTAL=34 MIX_EGRESS=17 MIX_INGRESS=17
+
+# Wait (bounded) until FILE holds at least N packets.
+wait_packets() {
+	local file=$1 want=$2 i
+	for i in $(seq 100); do
+		[ "$(count_packets "$file")" -ge "$want" ] && return 0
+		sleep 0.05
+	done
+	echo "# timed out waiting for $want packets in $file (have $(count_packets "$file"))"
+	return 1
+}
