@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pcapng writer. Each block is built twice by the same function: once with
+ * no destination to measure it, once into its final place. Size and content
+ * therefore cannot disagree, and a block is either appended to the buffer
+ * whole or not at all.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "pcapng.h"
+
+#define PCAPNG_DEFAULT_BUFSIZE (256u * 1024u)
+#define PCAPNG_TSRESOL_NS 9
+/* An option's length field is 16 bits. */
+#define PCAPNG_OPT_MAX 0xffffu
+
+struct ebc_pcapng {
+	int fd;
+	/* 0, or the -errno of the write that failed; sticky */
+	int err;
+	uint32_t n_ifs;
+	size_t cap;
+	size_t len;
+	uint8_t *buf;
+};
+
+/* A block under construction; base NULL means "only measure". */
+struct blk {
+	uint8_t *base;
+	uint64_t off;
+};
+
+static size_t pad4(size_t n)
+{
+	return (n + 3) & ~(size_t)3;
+}
+
+static void blk_put(struct blk *b, const void *src, size_t n)
+{
+	if (b->base && n)
+		memcpy(b->base + b->off, src, n);
+	b->off += n;
+}
+
+static void blk_zero(struct blk *b, size_t n)
+{
+	if (b->base && n)
+		memset(b->base + b->off, 0, n);
+	b->off += n;
+}
+
+static void blk_u16(struct blk *b, uint16_t v)
+{
+	blk_put(b, &v, sizeof(v));
+}
+
+static void blk_u32(struct blk *b, uint32_t v)
+{
+	blk_put(b, &v, sizeof(v));
+}
+
+/* pcapng timestamps are two u32 words, high first, not a native u64. */
+static void blk_ts(struct blk *b, uint64_t ts)
+{
+	blk_u32(b, (uint32_t)(ts >> 32));
+	blk_u32(b, (uint32_t)ts);
+}
+
+static void blk_opt(struct blk *b, uint16_t code, const void *val, size_t len)
+{
+	blk_u16(b, code);
+	blk_u16(b, (uint16_t)len);
+	blk_put(b, val, len);
+	blk_zero(b, pad4(len) - len);
+}
+
+static void blk_opt_str(struct blk *b, uint16_t code, const char *s)
+{
+	if (s && *s)
+		blk_opt(b, code, s, strlen(s));
+}
+
+static void blk_opt_u64(struct blk *b, uint16_t code, uint64_t v)
+{
+	blk_opt(b, code, &v, sizeof(v));
+}
+
+static void blk_opt_ts(struct blk *b, uint16_t code, uint64_t ts)
+{
+	uint32_t v[2] = { (uint32_t)(ts >> 32), (uint32_t)ts };
+
+	blk_opt(b, code, v, sizeof(v));
+}
+
+/* Options end with opt_endofopt; a block without options has neither. */
+static void blk_end(struct blk *b, uint64_t opts_start, uint32_t total)
+{
+	if (b->off != opts_start)
+		blk_u32(b, EBC_PCAPNG_OPT_ENDOFOPT);
+	blk_u32(b, total);
+}
+
+static int str_opt_ok(const char *s, size_t extra)
+{
+	return !s || strlen(s) + extra <= PCAPNG_OPT_MAX;
+}
+
+static void build_shb(struct blk *b, const void *arg, uint32_t total)
+{
+	const struct ebc_pcapng_opts *o = arg;
+	/* -1: section length not specified, so the section can be streamed */
+	uint64_t section_len = UINT64_MAX;
+	uint64_t opts;
+
+	blk_u32(b, EBC_PCAPNG_BT_SHB);
+	blk_u32(b, total);
+	blk_u32(b, EBC_PCAPNG_BYTE_ORDER_MAGIC);
+	blk_u16(b, 1);
+	blk_u16(b, 0);
+	blk_put(b, &section_len, sizeof(section_len));
+	opts = b->off;
+	if (o) {
+		blk_opt_str(b, EBC_PCAPNG_SHB_HARDWARE, o->hardware);
+		blk_opt_str(b, EBC_PCAPNG_SHB_OS, o->os);
+		blk_opt_str(b, EBC_PCAPNG_SHB_USERAPPL, o->userappl);
+	}
+	blk_end(b, opts, total);
+}
+
+static void blk_opt_filter(struct blk *b, const char *filter)
+{
+	/* if_filter: one type byte (0 = libpcap filter string), then the string */
+	uint8_t type = 0;
+	size_t len;
+
+	if (!filter || !*filter)
+		return;
+	len = 1 + strlen(filter);
+	blk_u16(b, EBC_PCAPNG_IF_FILTER);
+	blk_u16(b, (uint16_t)len);
+	blk_put(b, &type, 1);
+	blk_put(b, filter, len - 1);
+	blk_zero(b, pad4(len) - len);
+}
+
+static void build_idb(struct blk *b, const void *arg, uint32_t total)
+{
+	const struct ebc_pcapng_if *ifc = arg;
+	uint8_t tsresol = ifc->tsresol ? ifc->tsresol : PCAPNG_TSRESOL_NS;
+	uint64_t opts;
+
+	blk_u32(b, EBC_PCAPNG_BT_IDB);
+	blk_u32(b, total);
+	blk_u16(b, ifc->linktype);
+	blk_u16(b, 0);
+	blk_u32(b, ifc->snaplen);
+	opts = b->off;
+	blk_opt_str(b, EBC_PCAPNG_IF_NAME, ifc->name);
+	blk_opt_str(b, EBC_PCAPNG_IF_DESCRIPTION, ifc->description);
+	/* always written: a missing if_tsresol means microseconds */
+	blk_opt(b, EBC_PCAPNG_IF_TSRESOL, &tsresol, 1);
+	blk_opt_filter(b, ifc->filter);
+	blk_opt_str(b, EBC_PCAPNG_IF_OS, ifc->os);
+	blk_end(b, opts, total);
+}
+
+static void blk_opt_verdict(struct blk *b, int type, uint64_t verdict)
+{
+	uint8_t v[9];
+
+	v[0] = (uint8_t)type;
+	memcpy(v + 1, &verdict, sizeof(verdict));
+	blk_opt(b, EBC_PCAPNG_EPB_VERDICT, v, sizeof(v));
+}
+
+static void build_epb(struct blk *b, const void *arg, uint32_t total)
+{
+	const struct ebc_pcapng_pkt *p = arg;
+	uint64_t opts;
+
+	blk_u32(b, EBC_PCAPNG_BT_EPB);
+	blk_u32(b, total);
+	blk_u32(b, p->if_id);
+	blk_ts(b, p->ts);
+	blk_u32(b, p->caplen);
+	blk_u32(b, p->len);
+	blk_put(b, p->data, p->caplen);
+	blk_zero(b, pad4(p->caplen) - p->caplen);
+	opts = b->off;
+	if (p->flags)
+		blk_opt(b, EBC_PCAPNG_EPB_FLAGS, &p->flags, sizeof(p->flags));
+	if (p->has_dropcount)
+		blk_opt_u64(b, EBC_PCAPNG_EPB_DROPCOUNT, p->dropcount);
+	if (p->verdict_type >= 0)
+		blk_opt_verdict(b, p->verdict_type, p->verdict);
+	if (p->has_pid) {
+		uint32_t v[2] = { p->pid, p->tid };
+
+		blk_opt(b, EBC_PCAPNG_EPB_PID_TID, v, sizeof(v));
+	}
+	blk_opt_str(b, EBC_PCAPNG_OPT_COMMENT, p->comment);
+	blk_end(b, opts, total);
+}
+
+static void build_isb(struct blk *b, const void *arg, uint32_t total)
+{
+	const struct ebc_pcapng_isb *s = arg;
+	uint64_t opts;
+
+	blk_u32(b, EBC_PCAPNG_BT_ISB);
+	blk_u32(b, total);
+	blk_u32(b, s->if_id);
+	blk_ts(b, s->ts);
+	opts = b->off;
+	blk_opt_ts(b, EBC_PCAPNG_ISB_STARTTIME, s->starttime);
+	blk_opt_ts(b, EBC_PCAPNG_ISB_ENDTIME, s->endtime);
+	blk_opt_u64(b, EBC_PCAPNG_ISB_IFRECV, s->ifrecv);
+	blk_opt_u64(b, EBC_PCAPNG_ISB_IFDROP, s->ifdrop);
+	blk_opt_u64(b, EBC_PCAPNG_ISB_FILTERACCEPT, s->filteraccept);
+	blk_opt_u64(b, EBC_PCAPNG_ISB_OSDROP, s->osdrop);
+	blk_end(b, opts, total);
+}
+
+static int wait_writable(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	int n;
+
+	do {
+		n = poll(&pfd, 1, -1);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (pfd.revents & POLLNVAL)
+		return -EBADF;
+	/* POLLERR/POLLHUP: the next write reports the real error (EPIPE) */
+	return 0;
+}
+
+static void iov_advance(struct iovec **iov, int *cnt, size_t n)
+{
+	while (*cnt > 0 && n >= (*iov)->iov_len) {
+		n -= (*iov)->iov_len;
+		(*iov)++;
+		(*cnt)--;
+	}
+	if (*cnt > 0) {
+		(*iov)->iov_base = (uint8_t *)(*iov)->iov_base + n;
+		(*iov)->iov_len -= n;
+	}
+}
+
+/*
+ * Write everything or fail: a FIFO reader that is slow, a signal or a
+ * non-blocking fd are normal conditions, not errors.
+ */
+static int write_iov_full(int fd, struct iovec *iov, int cnt)
+{
+	ssize_t n;
+	int err;
+
+	iov_advance(&iov, &cnt, 0);
+	while (cnt > 0) {
+		n = writev(fd, iov, cnt);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				err = wait_writable(fd);
+				if (err)
+					return err;
+				continue;
+			}
+			return -errno;
+		}
+		/* no progress on a non-empty write would loop forever */
+		if (n == 0)
+			return -EIO;
+		iov_advance(&iov, &cnt, (size_t)n);
+	}
+	return 0;
+}
+
+/* Sends the buffer, then extra (may be NULL); marks the writer failed on error. */
+static int send_out(struct ebc_pcapng *w, const void *extra, size_t extra_len)
+{
+	struct iovec iov[2] = {
+		{ .iov_base = w->buf, .iov_len = w->len },
+		{ .iov_base = (void *)extra, .iov_len = extra_len },
+	};
+	int err;
+
+	err = write_iov_full(w->fd, iov, extra_len ? 2 : 1);
+	if (err) {
+		w->err = err;
+		return err;
+	}
+	w->len = 0;
+	return 0;
+}
+
+typedef void (*build_fn)(struct blk *b, const void *arg, uint32_t total);
+
+/* Blocks larger than the buffer are built aside and written with the buffer. */
+static int emit_large(struct ebc_pcapng *w, build_fn build, const void *arg, uint32_t size)
+{
+	struct blk b = { .base = malloc(size) };
+	int err;
+
+	if (!b.base)
+		return -ENOMEM;
+	build(&b, arg, size);
+	err = send_out(w, b.base, size);
+	free(b.base);
+	return err;
+}
+
+static int emit(struct ebc_pcapng *w, build_fn build, const void *arg)
+{
+	struct blk b = { 0 };
+	uint32_t size;
+	int err;
+
+	build(&b, arg, 0);
+	if (b.off > UINT32_MAX)
+		return -EINVAL;
+	size = (uint32_t)b.off;
+	if (size > w->cap)
+		return emit_large(w, build, arg, size);
+	if (size > w->cap - w->len) {
+		err = send_out(w, NULL, 0);
+		if (err)
+			return err;
+	}
+	b.base = w->buf + w->len;
+	b.off = 0;
+	build(&b, arg, size);
+	w->len += size;
+	return 0;
+}
+
+struct ebc_pcapng *ebc_pcapng__open(int fd, const struct ebc_pcapng_opts *opts)
+{
+	struct ebc_pcapng *w;
+	int err;
+
+	if (fd < 0 || (opts && (!str_opt_ok(opts->userappl, 0) || !str_opt_ok(opts->os, 0) ||
+				!str_opt_ok(opts->hardware, 0)))) {
+		errno = EINVAL;
+		return NULL;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->fd = fd;
+	w->cap = opts && opts->bufsize ? opts->bufsize : PCAPNG_DEFAULT_BUFSIZE;
+	w->buf = malloc(w->cap);
+	if (!w->buf) {
+		free(w);
+		errno = ENOMEM;
+		return NULL;
+	}
+	err = emit(w, build_shb, opts);
+	if (err) {
+		free(w->buf);
+		free(w);
+		errno = -err;
+		return NULL;
+	}
+	return w;
+}
+
+int ebc_pcapng__add_interface(struct ebc_pcapng *w, const struct ebc_pcapng_if *ifc)
+{
+	int err;
+
+	if (!w || !ifc)
+		return -EINVAL;
+	if (w->err)
+		return w->err;
+	if (!str_opt_ok(ifc->name, 0) || !str_opt_ok(ifc->description, 0) ||
+	    !str_opt_ok(ifc->filter, 1) || !str_opt_ok(ifc->os, 0))
+		return -EINVAL;
+	/* ids are returned as a non-negative int */
+	if (w->n_ifs >= INT32_MAX)
+		return -ENOSPC;
+	err = emit(w, build_idb, ifc);
+	if (err)
+		return err;
+	return (int)w->n_ifs++;
+}
+
+static int check_pkt(const struct ebc_pcapng *w, const struct ebc_pcapng_pkt *p)
+{
+	if (p->if_id >= w->n_ifs || p->caplen > p->len || (p->caplen && !p->data))
+		return -EINVAL;
+	if (p->verdict_type != -1 && p->verdict_type != EBC_PCAPNG_VERDICT_TC &&
+	    p->verdict_type != EBC_PCAPNG_VERDICT_XDP)
+		return -EINVAL;
+	if (!str_opt_ok(p->comment, 0))
+		return -EINVAL;
+	return 0;
+}
+
+int ebc_pcapng__write_epb(struct ebc_pcapng *w, const struct ebc_pcapng_pkt *pkt)
+{
+	int err;
+
+	if (!w || !pkt)
+		return -EINVAL;
+	if (w->err)
+		return w->err;
+	err = check_pkt(w, pkt);
+	if (err)
+		return err;
+	return emit(w, build_epb, pkt);
+}
+
+int ebc_pcapng__write_isb(struct ebc_pcapng *w, const struct ebc_pcapng_isb *isb)
+{
+	if (!w || !isb)
+		return -EINVAL;
+	if (w->err)
+		return w->err;
+	if (isb->if_id >= w->n_ifs)
+		return -EINVAL;
+	return emit(w, build_isb, isb);
+}
+
+int ebc_pcapng__flush(struct ebc_pcapng *w)
+{
+	if (!w)
+		return -EINVAL;
+	if (w->err)
+		return w->err;
+	if (!w->len)
+		return 0;
+	return send_out(w, NULL, 0);
+}
+
+size_t ebc_pcapng__pending(const struct ebc_pcapng *w)
+{
+	return w ? w->len : 0;
+}
+
+int ebc_pcapng__close(struct ebc_pcapng *w)
+{
+	int err;
+
+	if (!w)
+		return 0;
+	err = ebc_pcapng__flush(w);
+	free(w->buf);
+	free(w);
+	return err;
+}
