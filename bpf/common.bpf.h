@@ -9,6 +9,11 @@
 #ifndef EBPFCAP_COMMON_BPF_H
 #define EBPFCAP_COMMON_BPF_H
 
+/*
+ * Context fields (__sk_buff, xdp_md) are stable UAPI: no CO-RE relocations,
+ * so these taps load on kernels without BTF.
+ */
+#define BPF_NO_PRESERVE_ACCESS_INDEX
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "capture.h"

@@ -125,18 +125,26 @@ static int run_capture(const struct ebc_config *cfg)
 	struct ebc_session_result res;
 	struct ebc_session *cap = NULL;
 	char err[512] = "";
-	int fd, ret;
+	int fd = -1, ret;
 
 	install_signals();
-	/* tshark 4.0 hangs if an extcap exits without opening its FIFO: open it first. */
-	fd = open_output(cfg, err, sizeof(err));
-	if (fd < 0) {
-		ret = fd;
-		goto out;
+	/*
+	 * tshark 4.0 hangs if an extcap exits without opening its FIFO: open it
+	 * first. A file is opened last, so that bad input leaves no empty file.
+	 */
+	if (cfg->extcap) {
+		fd = ret = open_output(cfg, err, sizeof(err));
+		if (ret < 0)
+			goto out;
 	}
 	ret = ebc_session__open(&cap, cfg, err, sizeof(err));
 	if (ret)
 		goto out;
+	if (fd < 0) {
+		fd = ret = open_output(cfg, err, sizeof(err));
+		if (ret < 0)
+			goto out;
+	}
 	ret = ebc_session__run(cap, fd, &stop_requested, &res, err, sizeof(err));
 	if (ret)
 		goto out;
@@ -155,14 +163,25 @@ out:
 	return ret;
 }
 
-/* A parse error during an extcap capture still owes tshark an opened FIFO. */
-static void release_fifo(const struct ebc_config *cfg)
+/*
+ * A parse error during an extcap capture still owes tshark an opened FIFO.
+ * The error may come before --fifo was parsed, so look for it in argv.
+ * Blocking, as for a capture: Wireshark's capture child opens the read end.
+ */
+static void release_fifo(int argc, char **argv)
 {
+	const char *fifo = NULL;
 	int fd;
 
-	if (!cfg->extcap || !cfg->fifo)
+	for (int i = 1; i < argc && !fifo; i++) {
+		if (!strcmp(argv[i], "--fifo") && i + 1 < argc)
+			fifo = argv[i + 1];
+		else if (!strncmp(argv[i], "--fifo=", 7))
+			fifo = argv[i] + 7;
+	}
+	if (!fifo)
 		return;
-	fd = open(cfg->fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	fd = open(fifo, O_WRONLY | O_CLOEXEC);
 	if (fd >= 0)
 		close(fd);
 }
@@ -175,7 +194,7 @@ int main(int argc, char **argv)
 
 	ret = ebc_options__parse(argc, argv, &cfg, err, sizeof(err));
 	if (ret) {
-		release_fifo(&cfg);
+		release_fifo(argc, argv);
 		ebc_err("%s", err);
 		return 1;
 	}

@@ -132,16 +132,41 @@ static int select_all(struct ebc_session *c, char *errbuf, size_t len)
 	return err;
 }
 
+/*
+ * Wireshark passes no --device when the user kept the selector's default (it
+ * passes only {default=} args): take the default --extcap-config offers, the
+ * first capturable device.
+ */
+static int default_device(struct ebc_session *c, char *errbuf, size_t len)
+{
+	struct ebc_iface *list;
+	size_t n;
+	int err;
+
+	err = ebc_ifaces__list(&list, &n);
+	if (err) {
+		ebc_errbuf(errbuf, len, "cannot list network devices: %s", ebc_strerror(err));
+		return err;
+	}
+	err = -ENODEV;
+	for (size_t i = 0; i < n && err; i++) {
+		if (list[i].dlt < 0)
+			continue;
+		err = add_tap(c, &list[i], c->cfg->kind);
+		ebc_info("no device given: capturing on %s", list[i].name);
+	}
+	free(list);
+	if (err == -ENODEV)
+		ebc_errbuf(errbuf, len, "no capturable device in this network namespace");
+	return err;
+}
+
 static int select_taps(struct ebc_session *c, char *errbuf, size_t len)
 {
-	if (c->cfg->kind != EBC_TAP_ANY && !c->cfg->device) {
-		ebc_errbuf(errbuf, len, "no device given for the %s tap (use -i %s:DEV or --device)",
-			   c->cfg->kind == EBC_TAP_XDP ? "xdp" : "tc",
-			   c->cfg->kind == EBC_TAP_XDP ? "xdp" : "tc");
-		return -EINVAL;
-	}
 	if (c->cfg->device)
 		return select_one(c, c->cfg->kind, errbuf, len);
+	if (c->cfg->kind != EBC_TAP_ANY)
+		return default_device(c, errbuf, len);
 	return select_all(c, errbuf, len);
 }
 

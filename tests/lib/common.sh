@@ -113,14 +113,23 @@ ping6() { in_a ping -6 -q -c "$1" -i 0.01 -W 1 2001:2::2 >/dev/null; }
 tcp_syn4() { in_a timeout 2 bash -c "exec 3<>/dev/tcp/198.18.0.2/$1" 2>/dev/null; true; }
 tcp_syn6() { in_a timeout 2 bash -c "exec 3<>/dev/tcp/2001:2::2/$1" 2>/dev/null; true; }
 
-# Links whose program is one of ours, in every namespace.
+# ebpfcap processes running in our namespaces (an extcap under tshark included).
+our_pids() {
+	local ns pid
+	for ns in $NS_A $NS_B; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			[ "$(cat /proc/$pid/comm 2>/dev/null)" = ebpfcap ] && echo "$pid"
+		done
+	done
+}
+
+# BPF links those processes hold (from /proc/PID/fdinfo): attached taps.
 our_links() {
-	local ids
-	ids=$(bpftool prog show 2>/dev/null | awk '/ name ebc_/ { sub(":", "", $1); print $1 }')
-	[ -n "$ids" ] || { echo 0; return; }
-	bpftool link show 2>/dev/null | awk -v ids=" $(echo $ids) " '
-		{ for (i = 1; i < NF; i++) if ($i == "prog" && index(ids, " " $(i + 1) " ")) n++ }
-		END { print n + 0 }'
+	local pid n=0
+	for pid in $(our_pids); do
+		n=$((n + $(grep -l '^link_id:' /proc/"$pid"/fdinfo/* 2>/dev/null | wc -l)))
+	done
+	echo $n
 }
 
 # Wait (bounded) until at least N of our links exist: the capture is attached.
@@ -144,13 +153,39 @@ wait_gone() {
 	return 1
 }
 
-# Nothing of ours attached: no links, no XDP, no tc filter, no clsact in NS.
+# Loaded ebc_* programs that no running ebpfcap holds: kept alive by a link or
+# a pin that outlived its process, i.e. leaked. Precise even while other
+# captures run on the machine.
+leaked_progs() {
+	local live pid
+	live=" $(for pid in $(pgrep -x ebpfcap); do
+		grep -h '^prog_id:' /proc/"$pid"/fdinfo/* 2>/dev/null; done | awk '{print $2}' | xargs) "
+	bpftool prog show 2>/dev/null | awk -v live="$live" '
+		/ name ebc_/ { id = $1; sub(":", "", id); if (!index(live, " " id " ")) print id }'
+}
+
+# Nothing of ours attached in NS: no ebpfcap process left (links die with
+# it), no XDP program, no tc filter and no clsact qdisc on DEV. Diagnostics on stderr.
 nothing_attached() {	# nothing_attached NS DEV
-	local ns=$1 dev=$2
-	[ "$(our_links)" -eq 0 ] || { echo "# links left: $(our_links)"; return 1; }
-	nsenter --net="/run/netns/$ns" ip link show "$dev" | grep -q ' xdp' && { echo "# xdp left on $dev"; return 1; }
-	nsenter --net="/run/netns/$ns" tc qdisc show dev "$dev" | grep -q clsact && { echo "# clsact left on $dev"; return 1; }
+	local ns=$1 dev=$2 pid
+	for pid in $(ip netns pids "$ns" 2>/dev/null); do
+		[ "$(cat /proc/$pid/comm 2>/dev/null)" = ebpfcap ] && { echo "# ebpfcap $pid still runs" >&2; return 1; }
+	done
+	nsenter --net="/run/netns/$ns" ip link show "$dev" | grep -q ' xdp' && { echo "# xdp left on $dev" >&2; return 1; }
+	nsenter --net="/run/netns/$ns" tc qdisc show dev "$dev" | grep -q clsact && { echo "# clsact left on $dev" >&2; return 1; }
+	[ -z "$(nsenter --net="/run/netns/$ns" tc filter show dev "$dev" ingress 2>/dev/null)" ] || { echo "# tc filter left on $dev" >&2; return 1; }
+	[ -z "$(leaked_progs)" ] || { echo "# leaked programs: $(leaked_progs | xargs)" >&2; return 1; }
 	return 0
+}
+
+# Wait (bounded) until nothing is attached: an extcap stops after tshark does.
+wait_nothing_attached() {
+	local i
+	for i in $(seq 100); do
+		nothing_attached "$@" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	nothing_attached "$@"
 }
 
 # tshark -r fields, one line per packet, tab-separated.

@@ -109,6 +109,6 @@ is "$(count_packets "$TEST_TMP/dumpcap.pcapng")" 4 "dumpcap wrote the 4 UDP pack
 is "$(fields "$TEST_TMP/dumpcap.pcapng" -e frame.comment | grep -c 'hook=xdp if=vb')" 4 \
 	"comments survive dumpcap"
 
-ok "$(nothing_attached "$NS_A" va; echo $?)" "nothing attached on va afterwards"
-ok "$(nothing_attached "$NS_B" vb; echo $?)" "nothing attached on vb afterwards"
+nothing_attached "$NS_A" va; ok $? "nothing attached on va afterwards"
+nothing_attached "$NS_B" vb; ok $? "nothing attached on vb afterwards"
 done_testing
