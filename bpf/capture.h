@@ -45,6 +45,19 @@ struct ebc_rec {
 	char comm[EBC_COMM_LEN];
 };
 
+/*
+ * The process behind a socket, keyed by socket cookie: filled in process
+ * context by the cgroup socket hooks (socket(), connect(), sendmsg()), read by
+ * the taps for packets that carry a socket. Never guessed from "current",
+ * which in softirq context is whatever task was interrupted.
+ */
+struct ebc_owner {
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	char comm[EBC_COMM_LEN];
+};
+#define EBC_MAX_OWNERS 65536
+
 /* Per tap, per CPU: what the hook saw, what the filter accepted, what the ring lost. */
 struct ebc_tap_stats {
 	__u64 seen;

@@ -4,6 +4,36 @@
 
 #define TC_ACT_UNSPEC (-1)	/* tcx: TCX_NEXT; cls_bpf: continue with the next filter */
 
+/* Shared with the socket-owner hooks (bpf/sock.bpf.c) when they are attached. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, EBC_MAX_OWNERS);
+	__type(key, __u64);
+	__type(value, struct ebc_owner);
+} ebc_owners SEC(".maps");
+
+const volatile bool ebc_want_owner = false;
+
+/* The process behind the packet's socket, where a hook saw it in process context. */
+static __always_inline void tc_owner(struct __sk_buff *skb, struct ebc_rec *rec)
+{
+	struct ebc_owner *o;
+	__u64 cookie;
+
+	if (!ebc_want_owner)
+		return;
+	cookie = bpf_get_socket_cookie(skb);
+	if (!cookie)
+		return;
+	o = bpf_map_lookup_elem(&ebc_owners, &cookie);
+	if (!o)
+		return;
+	rec->pid = o->pid;
+	rec->tid = o->tid;
+	__builtin_memcpy(rec->comm, o->comm, sizeof(rec->comm));
+	rec->flags |= EBC_REC_F_PID;
+}
+
 static __always_inline struct ebc_rec *
 tc_emit(struct __sk_buff *skb, struct ebc_tap_stats *st, __u32 caplen, __u16 hook)
 {
@@ -33,6 +63,7 @@ static __always_inline int tc_capture(struct __sk_buff *skb, __u16 hook)
 		return TC_ACT_UNSPEC;
 	rec->flags |= EBC_REC_F_VERDICT;
 	rec->verdict = TC_ACT_UNSPEC;
+	tc_owner(skb, rec);
 	bpf_ringbuf_submit(rec, 0);
 	return TC_ACT_UNSPEC;
 }

@@ -25,6 +25,18 @@ const char *ebc_hook__hint(int err)
 	}
 }
 
+/* Programs that name the process behind a packet read the owners' map; without it, a stub map. */
+static int share_owners(struct bpf_object *obj, const struct ebc_tap_load *ld)
+{
+	struct bpf_map *owners = bpf_object__find_map_by_name(obj, "ebc_owners");
+
+	if (!owners)
+		return 0;
+	if (ld->owners_fd >= 0)
+		return bpf_map__reuse_fd(owners, ld->owners_fd);
+	return bpf_map__set_max_entries(owners, 1);
+}
+
 int ebc_hook__load(struct bpf_object *obj, const struct ebc_tap *tap, const struct ebc_tap_load *ld,
 		   char *errbuf, size_t len)
 {
@@ -42,6 +54,12 @@ int ebc_hook__load(struct bpf_object *obj, const struct ebc_tap *tap, const stru
 		err = bpf_map__reuse_fd(stats, ld->stats_fd);
 	if (err) {
 		ebc_errbuf(errbuf, len, "cannot share the ring buffer with the %s program: %s",
+			   tap->ifc.name, ebc_strerror(err));
+		return err;
+	}
+	err = share_owners(obj, ld);
+	if (err) {
+		ebc_errbuf(errbuf, len, "cannot share the socket-owner map with the %s program: %s",
 			   tap->ifc.name, ebc_strerror(err));
 		return err;
 	}

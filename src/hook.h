@@ -26,6 +26,7 @@ struct ebc_tap {
 struct ebc_tap_load {
 	int ring_fd;
 	int stats_fd;
+	int owners_fd;		/* socket-owner map, or -1 when owners are not tracked */
 	unsigned int snaplen;
 	const struct bpf_insn *filter;
 	size_t filter_len;

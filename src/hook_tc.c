@@ -146,6 +146,7 @@ static int tc_open(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *err
 		bpf_program__set_autoload(p->dir[i].prog, dir_wanted(tap, i));
 	p->skel->rodata->ebc_snaplen = ld->snaplen;
 	p->skel->rodata->ebc_tap = tap->id;
+	p->skel->rodata->ebc_want_owner = ld->owners_fd >= 0;
 	err = ebc_hook__load(p->skel->obj, tap, ld, errbuf, len);
 	if (err)
 		goto fail;

@@ -13,6 +13,7 @@
 #include "ifaces.h"
 #include "inject.h"
 #include "log.h"
+#include "owners.h"
 #include "pcapng.h"
 #include "ring.h"
 #include "xlate.h"
@@ -41,6 +42,7 @@ struct ebc_session {
 	struct link_filter filters[4];
 	size_t nfilters;
 	struct ebc_ring *ring;
+	struct ebc_owners *owners;	/* NULL: processes are not named */
 	struct ebc_pcapng *out;
 	uint64_t mono_to_real;	/* add to a CLOCK_MONOTONIC time to get wall-clock ns */
 	uint64_t start_real;
@@ -227,6 +229,7 @@ static int open_taps(struct ebc_session *c, char *errbuf, size_t len)
 	struct ebc_tap_load ld = {
 		.ring_fd = ebc_ring__fd(c->ring),
 		.stats_fd = ebc_ring__stats_fd(c->ring),
+		.owners_fd = c->owners ? ebc_owners__map_fd(c->owners) : -1,
 		.snaplen = c->cfg->snaplen,
 	};
 	int err;
@@ -261,6 +264,24 @@ static void close_taps(struct ebc_session *c)
 
 static int on_record(void *ctx, const struct ebc_rec *rec, const void *data);
 
+/*
+ * tc packets name their process when the socket-owner hooks can run; a
+ * capture without them is still a capture, so failing here is only logged.
+ */
+static void open_owners(struct ebc_session *c)
+{
+	char why[256];
+	int err;
+
+	if (c->cfg->kind == EBC_TAP_XDP)
+		return;	/* XDP runs before any socket is known */
+	err = ebc_owners__open(&c->owners, why, sizeof(why));
+	if (err) {
+		c->owners = NULL;
+		ebc_info("packets will not name their process: %s", why);
+	}
+}
+
 int ebc_session__open(struct ebc_session **out, const struct ebc_config *cfg, char *errbuf,
 		      size_t len)
 {
@@ -284,6 +305,7 @@ int ebc_session__open(struct ebc_session **out, const struct ebc_config *cfg, ch
 		err = -errno;
 		goto fail;
 	}
+	open_owners(c);
 	err = open_taps(c, errbuf, len);
 	if (err)
 		goto fail;
@@ -299,6 +321,7 @@ void ebc_session__close(struct ebc_session *c)
 	if (!c)
 		return;
 	close_taps(c);
+	ebc_owners__close(c->owners);
 	ebc_ring__free(c->ring);
 	for (size_t i = 0; i < c->nfilters; i++)
 		ebc_ebpf_prog__free(&c->filters[i].prog);

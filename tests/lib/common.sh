@@ -123,11 +123,12 @@ our_pids() {
 	done
 }
 
-# BPF links those processes hold (from /proc/PID/fdinfo): attached taps.
+# Tap links (tcx, XDP) those processes hold, from /proc/PID/fdinfo: attached
+# taps. The cgroup links of the socket-owner hooks do not count.
 our_links() {
 	local pid n=0
 	for pid in $(our_pids); do
-		n=$((n + $(grep -l '^link_id:' /proc/"$pid"/fdinfo/* 2>/dev/null | wc -l)))
+		n=$((n + $(grep -lE '^link_type:\s*(tcx|xdp)$' /proc/"$pid"/fdinfo/* 2>/dev/null | wc -l)))
 	done
 	echo $n
 }

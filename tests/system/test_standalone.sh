@@ -52,7 +52,7 @@ capture_mix "$out" $MIX_TOTAL 2 -i tc:va
 is "$(fields "$out" -e frame.packet_flags_direction | sort | uniq -c | awk '{print $2 "=" $1}' | xargs)" \
 	"0x00000001=$MIX_INGRESS 0x00000002=$MIX_EGRESS" "direction flags: $MIX_INGRESS in, $MIX_EGRESS out"
 bad=$(fields "$out" -e frame.packet_flags_direction -e frame.comment | awk -F'\t' '
-	!($2 ~ /^hook=tc-(ingress|egress) if=va ifindex=[0-9]+ cpu=[0-9]+$/) { bad++ }
+	!($2 ~ /^hook=tc-(ingress|egress) if=va ifindex=[0-9]+ cpu=[0-9]+( pid=[0-9]+ tid=[0-9]+ comm=[^ ]+)?$/) { bad++ }
 	$1 == "0x00000001" && $2 !~ /hook=tc-ingress/ { bad++ }
 	$1 == "0x00000002" && $2 !~ /hook=tc-egress/ { bad++ }
 	END { print bad + 0 }')
@@ -63,6 +63,21 @@ is "$(fields "$out" -e frame.drop_count | sort -u | xargs)" "0" "epb_dropcount 0
 ok "$(grep -c . "$out.err")" "no output on stderr with -q"
 is "$(tshark -r "$out" -Y 'udp && ip.src == 198.18.0.1' -T fields -e udp.payload 2>/dev/null | head -1)" \
 	"$(printf 'payload1' | od -An -tx1 | tr -d ' \n')" "packet bytes intact (first UDP payload)"
+
+# The process behind a packet: named from its socket, never guessed. ping's
+# requests leave with its pid; the replies arrive with no socket, so none.
+bg_a "$EBPFCAP" -q -i tc:va -w "$out" icmp 2>/dev/null
+pid=$BG_PID
+wait_links 2
+bg_a ping -q -c 3 -i 0.01 -W 1 198.18.0.2 >/dev/null
+ping_pid=$BG_PID
+wait $ping_pid
+wait_packets "$out" 6
+kill -TERM $pid; wait $pid
+is "$(fields "$out" -Y 'icmp.type == 8' -e frame.comment | sed 's/.* pid=/pid=/' | sort -u)" \
+	"pid=$ping_pid tid=$ping_pid comm=ping" "egress echo requests name ping's pid and comm"
+is "$(fields "$out" -Y 'icmp.type == 0' -e frame.comment | grep -c 'pid=')" 0 \
+	"echo replies (no socket at tc ingress) name no process"
 
 # Direction selection.
 capture_mix "$out" $MIX_EGRESS 1 -i tc:va -Q out

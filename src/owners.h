@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Socket owners: the cgroup socket hooks (bpf/sock.bpf.c) attached to the
+ * cgroup v2 root through links, and the cookie-to-process map they fill,
+ * which the taps read to name the process behind a packet.
+ */
+#ifndef EBPFCAP_OWNERS_H
+#define EBPFCAP_OWNERS_H
+
+#include <stddef.h>
+
+struct ebc_owners;
+
+/* Load and attach; -errno with errbuf set when this kernel or system cannot. */
+int ebc_owners__open(struct ebc_owners **out, char *errbuf, size_t len);
+int ebc_owners__map_fd(const struct ebc_owners *o);
+/* Detach and free; accepts NULL. */
+void ebc_owners__close(struct ebc_owners *o);
+
+#endif /* EBPFCAP_OWNERS_H */
