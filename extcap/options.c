@@ -91,6 +91,13 @@ static const struct ebc_word xdp_mode_words[] = {
 	{ NULL, 0, NULL },
 };
 
+static const struct ebc_word tc_mode_words[] = {
+	{ "auto", EBC_TC_AUTO, "Automatic (tcx link, else clsact)" },
+	{ "tcx", EBC_TC_TCX, "tcx link (kernel 6.6 and later)" },
+	{ "clsact", EBC_TC_CLSACT, "clsact qdisc and filter" },
+	{ NULL, 0, NULL },
+};
+
 /* Wireshark's --log-level names mapped onto ours. */
 static const struct ebc_word log_level_words[] = {
 	{ "error", EBC_LOG_ERROR, NULL },
@@ -148,7 +155,7 @@ struct ebc_opt {
 
 enum opt_id {
 	O_LIST, O_INTERFACE, O_DEVICE, O_FILTER, O_SNAPLEN, O_COUNT, O_WRITE, O_DIRECTION,
-	O_XDP_MODE, O_RING_SIZE, O_VERBOSE, O_QUIET, O_HELP, O_VERSION,
+	O_XDP_MODE, O_TC_MODE, O_RING_SIZE, O_VERBOSE, O_QUIET, O_HELP, O_VERSION,
 	O_EXTCAP_INTERFACES, O_EXTCAP_INTERFACE, O_EXTCAP_DLTS, O_EXTCAP_CONFIG,
 	O_EXTCAP_RELOAD, O_CAPTURE, O_FIFO, O_EXTCAP_FILTER, O_EXTCAP_VERSION,
 	O_LOG_LEVEL, O_LOG_FILE,
@@ -218,6 +225,14 @@ static const struct ebc_opt opts[O__MAX] = {
 		.ext = EXT_RADIO, .ext_display = "XDP mode",
 		.ext_tooltip = "Native runs in the driver; generic works on any device but later in the stack",
 		.ext_group = "Capture", .ext_ifaces = IF_XDP,
+	},
+	[O_TC_MODE] = {
+		.name = "tc-mode", .arg = ARG_ENUM, .metavar = "MODE", .def = "auto",
+		.words = tc_mode_words, .store = ST_INT, .off = CFG(tc_mode),
+		.help = "how the tc programs are attached, for tc taps",
+		.ext = EXT_RADIO, .ext_display = "tc attach mode",
+		.ext_tooltip = "tcx links vanish with ebpfcap; clsact filters are removed on exit",
+		.ext_group = "Capture", .ext_ifaces = IF_ANY | IF_TC,
 	},
 	[O_RING_SIZE] = {
 		.name = "ring-size", .arg = ARG_UINT, .metavar = "MIB",
@@ -705,6 +720,10 @@ static int check_capture(struct ebc_config *cfg, const struct parse_state *st, c
 			return fail(errbuf, len, "xdp captures ingress only; drop %s %s",
 				    spelling(st, O_DIRECTION, sp, sizeof(sp)), st->raw[O_DIRECTION]);
 		cfg->direction = EBC_DIR_IN;
+		if (st->seen[O_TC_MODE])
+			return fail(errbuf, len,
+				    "--tc-mode applies to tc taps only; drop --tc-mode %s",
+				    st->raw[O_TC_MODE]);
 	} else if (st->seen[O_XDP_MODE]) {
 		return fail(errbuf, len,
 			    "--xdp-mode applies to xdp taps only; drop --xdp-mode %s or capture with %s",

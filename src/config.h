@@ -39,6 +39,12 @@ enum ebc_xdp_mode {
 	EBC_XDP_GENERIC,
 };
 
+enum ebc_tc_mode {
+	EBC_TC_AUTO = 0,	/* tcx link, else clsact */
+	EBC_TC_TCX,		/* tcx link only (kernel 6.6 and later) */
+	EBC_TC_CLSACT,		/* cls_bpf filter on a clsact qdisc */
+};
+
 #define EBC_DEFAULT_SNAPLEN 262144
 #define EBC_DEFAULT_RING_MB 8
 
@@ -55,6 +61,7 @@ struct ebc_config {
 	const char *device;		/* --device / the part after "tc:" or "xdp:"; NULL = all */
 	enum ebc_direction direction;
 	enum ebc_xdp_mode xdp_mode;
+	enum ebc_tc_mode tc_mode;
 	unsigned int snaplen;		/* 1..262144 */
 	unsigned long long count;	/* -c: stop after this many packets; 0 = no limit */
 	unsigned int ring_mb;		/* ring buffer size in MiB, power of two */

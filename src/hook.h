@@ -18,6 +18,7 @@ struct ebc_tap {
 	struct ebc_iface ifc;
 	enum ebc_direction dir;
 	enum ebc_xdp_mode xdp_mode;
+	enum ebc_tc_mode tc_mode;
 	const char *mech;	/* how it is attached: "tcx", "clsact", "xdp native", ... */
 	void *priv;		/* the back end's state */
 };

@@ -70,16 +70,20 @@ static int attach_legacy(struct ebc_tap *tap, struct tc_priv *p, struct tc_dir *
 static int attach_dir(struct ebc_tap *tap, struct tc_priv *p, struct tc_dir *d,
 		      char *errbuf, size_t len)
 {
-	int fd = bpf_link_create(bpf_program__fd(d->prog), tap->ifc.ifindex, d->tcx_attach, NULL);
+	int fd;
 
+	if (tap->tc_mode == EBC_TC_CLSACT)
+		return attach_legacy(tap, p, d, errbuf, len);
+	fd = bpf_link_create(bpf_program__fd(d->prog), tap->ifc.ifindex, d->tcx_attach, NULL);
 	if (fd >= 0) {
 		d->link_fd = fd;
 		tap->mech = "tcx";
 		return 0;
 	}
-	if (fd == -EPERM || fd == -EACCES) {
-		ebc_errbuf(errbuf, len, "cannot attach tc program to %s: %s (%s)", tap->ifc.name,
-			   ebc_strerror(fd), ebc_hook__hint(fd));
+	if (fd == -EPERM || tap->tc_mode == EBC_TC_TCX) {
+		ebc_errbuf(errbuf, len, "cannot attach a tcx link to %s: %s (%s)", tap->ifc.name,
+			   ebc_strerror(fd), fd == -EPERM ? ebc_hook__hint(fd) :
+			   "tcx needs kernel 6.6 or later; try --tc-mode clsact");
 		return fd;
 	}
 	ebc_debug("tcx link on %s failed (%s): falling back to clsact", tap->ifc.name,

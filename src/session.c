@@ -83,6 +83,7 @@ static int add_tap(struct ebc_session *c, const struct ebc_iface *ifc, enum ebc_
 	t->tap.ifc = *ifc;
 	t->tap.dir = kind == EBC_TAP_XDP ? EBC_DIR_IN : c->cfg->direction;
 	t->tap.xdp_mode = c->cfg->xdp_mode;
+	t->tap.tc_mode = c->cfg->tc_mode;
 	t->ops = tap_ops(kind);
 	return 0;
 }

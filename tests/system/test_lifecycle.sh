@@ -107,6 +107,33 @@ run_and_stop TERM 6 -i tc:va
 is "$(in_a tc qdisc show dev va | grep -c clsact)" 1 "someone else's clsact qdisc is kept"
 in_a tc qdisc del dev va clsact
 
+# The clsact fallback (--tc-mode clsact, what kernels before 6.6 get): our
+# filters and the qdisc we created go when we stop; a qdisc we found stays.
+tc_filters() { in_a tc filter show dev va "$1" | grep -c 'ebc_tc_'; }
+clsact_capture() {
+	bg_a "$EBPFCAP" -q -i tc:va --tc-mode clsact -w "$out" icmp 2>"$TEST_TMP/stderr"
+	local pid=$BG_PID i
+	for i in $(seq 100); do
+		[ "$(tc_filters ingress)" -ge 1 ] && [ "$(tc_filters egress)" -ge 1 ] && break
+		sleep 0.05
+	done
+	is "$(tc_filters ingress)/$(tc_filters egress)" 1/1 "clsact: one filter each way while capturing"
+	ping4 3
+	wait_packets "$out" 6
+	kill -TERM $pid; wait $pid
+	is "$?" 0 "clsact: exit status 0"
+	is "$(count_packets "$out")" 6 "clsact: 6 packets"
+	is "$(fields "$out" -e frame.interface_description | sort -u)" "tc ingress and egress of va (clsact)" \
+		"clsact: the interface description names the mechanism"
+	is "$(tc_filters ingress)/$(tc_filters egress)" 0/0 "clsact: our filters are removed"
+}
+clsact_capture
+nothing_attached "$NS_A" va; ok $? "clsact: the qdisc we created is deleted"
+in_a tc qdisc add dev va clsact
+clsact_capture
+is "$(in_a tc qdisc show dev va | grep -c clsact)" 1 "clsact: a qdisc we found is kept"
+in_a tc qdisc del dev va clsact
+
 # Neither tap needs bpffs or kernel BTF: hide both in a private mount namespace.
 hidden() {
 	exec unshare -m bash -c '

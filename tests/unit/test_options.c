@@ -106,6 +106,10 @@ static const struct row rows[] = {
 	{ { "-i", "xdp:eth0", "--xdp-mode", "GENERIC" }, "xdp=generic", NULL },
 	{ { "-i", "xdp:eth0", "--xdp-mode", "fast" }, NULL,
 	  "invalid value \"fast\" for --xdp-mode: expected auto|native|generic|drv|skb" },
+	{ { "-i", "xdp:eth0", "--tc-mode", "clsact" }, NULL,
+	  "--tc-mode applies to tc taps only; drop --tc-mode clsact" },
+	{ { "-i", "tc:eth0", "--tc-mode", "bogus" }, NULL,
+	  "invalid value \"bogus\" for --tc-mode: expected auto|tcx|clsact" },
 	{ { "-i", "tc:eth0", "--xdp-mode", "native" }, NULL,
 	  "--xdp-mode applies to xdp taps only; drop --xdp-mode native or capture with -i xdp:DEV" },
 	/* devices */
