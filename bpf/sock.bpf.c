@@ -10,14 +10,9 @@
 #include <bpf/bpf_helpers.h>
 #include "capture.h"
 
-char LICENSE[] SEC("license") = "GPL";
+#include "owners.bpf.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, EBC_MAX_OWNERS);
-	__type(key, __u64);
-	__type(value, struct ebc_owner);
-} ebc_owners SEC(".maps");
+char LICENSE[] SEC("license") = "GPL";
 
 static __always_inline void remember(__u64 cookie)
 {

@@ -5,12 +5,7 @@
 #define TC_ACT_UNSPEC (-1)	/* tcx: TCX_NEXT; cls_bpf: continue with the next filter */
 
 /* Shared with the socket-owner hooks (bpf/sock.bpf.c) when they are attached. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, EBC_MAX_OWNERS);
-	__type(key, __u64);
-	__type(value, struct ebc_owner);
-} ebc_owners SEC(".maps");
+#include "owners.bpf.h"
 
 const volatile bool ebc_want_owner = false;
 

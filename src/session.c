@@ -107,8 +107,14 @@ static int select_one(struct ebc_session *c, enum ebc_tap_kind kind, char *errbu
 	return add_tap(c, &ifc, kind == EBC_TAP_ANY ? EBC_TAP_TC : kind);
 }
 
-/* -i any: tc on every device that is up and carries Ethernet or IP. */
-static int select_all(struct ebc_session *c, char *errbuf, size_t len)
+/*
+ * Taps on the capturable devices, in ifindex order, at most max of them:
+ * -i any takes every device that is up; with no --device, the tc and XDP
+ * interfaces take the first device --extcap-config offers as the default
+ * (Wireshark passes no --device when the user kept the selector's default).
+ */
+static int select_many(struct ebc_session *c, enum ebc_tap_kind kind, bool up_only, size_t max,
+		       char *errbuf, size_t len)
 {
 	struct ebc_iface *list;
 	size_t n;
@@ -119,48 +125,21 @@ static int select_all(struct ebc_session *c, char *errbuf, size_t len)
 		ebc_errbuf(errbuf, len, "cannot list network devices: %s", ebc_strerror(err));
 		return err;
 	}
-	for (size_t i = 0; i < n && !err; i++) {
-		if (!list[i].up || list[i].dlt < 0) {
+	for (size_t i = 0; i < n && !err && c->ntaps < max; i++) {
+		if (list[i].dlt < 0 || (up_only && !list[i].up)) {
 			ebc_debug("skipping %s (%s)", list[i].name, list[i].up ? "link type" : "down");
 			continue;
 		}
-		err = add_tap(c, &list[i], EBC_TAP_TC);
+		err = add_tap(c, &list[i], kind);
+		ebc_info("capturing on %s", list[i].name);
 	}
 	free(list);
 	if (!err && !c->ntaps) {
-		ebc_errbuf(errbuf, len, "no device is up in this network namespace (bring one up "
-			   "with ip link set DEV up)");
+		ebc_errbuf(errbuf, len, up_only ? "no device is up in this network namespace (bring "
+			   "one up with ip link set DEV up)" :
+			   "no capturable device in this network namespace");
 		err = -ENODEV;
 	}
-	return err;
-}
-
-/*
- * Wireshark passes no --device when the user kept the selector's default (it
- * passes only {default=} args): take the default --extcap-config offers, the
- * first capturable device.
- */
-static int default_device(struct ebc_session *c, char *errbuf, size_t len)
-{
-	struct ebc_iface *list;
-	size_t n;
-	int err;
-
-	err = ebc_ifaces__list(&list, &n);
-	if (err) {
-		ebc_errbuf(errbuf, len, "cannot list network devices: %s", ebc_strerror(err));
-		return err;
-	}
-	err = -ENODEV;
-	for (size_t i = 0; i < n && err; i++) {
-		if (list[i].dlt < 0)
-			continue;
-		err = add_tap(c, &list[i], c->cfg->kind);
-		ebc_info("no device given: capturing on %s", list[i].name);
-	}
-	free(list);
-	if (err == -ENODEV)
-		ebc_errbuf(errbuf, len, "no capturable device in this network namespace");
 	return err;
 }
 
@@ -169,8 +148,8 @@ static int select_taps(struct ebc_session *c, char *errbuf, size_t len)
 	if (c->cfg->device)
 		return select_one(c, c->cfg->kind, errbuf, len);
 	if (c->cfg->kind != EBC_TAP_ANY)
-		return default_device(c, errbuf, len);
-	return select_all(c, errbuf, len);
+		return select_many(c, c->cfg->kind, false, 1, errbuf, len);
+	return select_many(c, EBC_TAP_TC, true, EBC_MAX_TAPS, errbuf, len);
 }
 
 static const struct ebc_ebpf_prog *filter_for(struct ebc_session *c, int dlt, char *errbuf,
