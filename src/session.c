@@ -422,6 +422,7 @@ static int write_headers(struct ebc_session *c, int fd)
 	return err < 0 ? err : 0;
 }
 
+/* One statistics block per interface with the counters so far; res (may be NULL) gets the totals. */
 static int write_statistics(struct ebc_session *c, struct ebc_session_result *res)
 {
 	uint64_t now = clock_ns(CLOCK_REALTIME);
@@ -436,8 +437,10 @@ static int write_statistics(struct ebc_session *c, struct ebc_session_result *re
 			ebc_warn("cannot read the statistics of %s", t->tap.ifc.name);
 		ebc_ifaces__refresh(&t->tap.ifc);
 		dev_drops = t->tap.ifc.rx_dropped + t->tap.ifc.tx_dropped - t->dev_drops_start;
-		res->seen += st.seen;
-		res->dropped += st.ring_drops;
+		if (res) {
+			res->seen += st.seen;
+			res->dropped += st.ring_drops;
+		}
 		err = ebc_pcapng__write_isb(c->out, &(struct ebc_pcapng_isb){
 			.if_id = t->tap.id, .ts = now, .starttime = c->start_real, .endtime = now,
 			.ifrecv = st.seen, .ifdrop = dev_drops, .filteraccept = st.accepted,
@@ -446,10 +449,18 @@ static int write_statistics(struct ebc_session *c, struct ebc_session_result *re
 	return err;
 }
 
-/* Poll until stopped; the writer's buffer is flushed after every batch so readers see packets live. */
+/*
+ * Poll until stopped; the writer's buffer is flushed after every batch so
+ * readers see packets live. Statistics blocks go out every second too:
+ * tshark 4.0 stops dumpcap before it signals the extcap, so the blocks written
+ * at the end never reach its file, and the last periodic ones must do.
+ */
+#define STATS_PERIOD_NS 1000000000ull
+
 static int capture_loop(struct ebc_session *c, volatile sig_atomic_t *stop)
 {
-	int n, err;
+	uint64_t next_stats = clock_ns(CLOCK_MONOTONIC) + STATS_PERIOD_NS;
+	int n, err = 0;
 
 	while (!*stop && !c->count_reached) {
 		n = ebc_ring__poll(c->ring, 100);
@@ -457,11 +468,14 @@ static int capture_loop(struct ebc_session *c, volatile sig_atomic_t *stop)
 			return c->write_err;
 		if (n < 0 && n != -EINTR && n != STOP_COUNT)
 			return n;
-		if (ebc_pcapng__pending(c->out)) {
-			err = ebc_pcapng__flush(c->out);
-			if (err)
-				return err;
+		if (clock_ns(CLOCK_MONOTONIC) >= next_stats) {
+			err = write_statistics(c, NULL);
+			next_stats += STATS_PERIOD_NS;
 		}
+		if (!err && ebc_pcapng__pending(c->out))
+			err = ebc_pcapng__flush(c->out);
+		if (err)
+			return err;
 	}
 	return 0;
 }

@@ -75,8 +75,8 @@ for sig in TERM INT HUP; do
 	capinfos "$out" >/dev/null 2>&1
 	ok $? "SIG$sig: capinfos reads the file"
 	is "$(count_packets "$out")" 6 "SIG$sig: all 6 packets written"
-	is "$(capinfos "$out" 2>/dev/null | grep -c 'Number of stat entries = 1')" 1 \
-		"SIG$sig: one interface statistics block"
+	capinfos "$out" 2>/dev/null | grep -qE 'Number of stat entries = [1-9]'
+	ok $? "SIG$sig: interface statistics blocks present"
 	nothing_attached "$NS_A" va; ok $? "SIG$sig: nothing attached"
 done
 
