@@ -18,7 +18,9 @@
 #include "ifaces.h"
 #include "log.h"
 #include "options.h"
+#include "replay.h"
 #include "xlate.h"
+#include "xlate_dump.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -77,6 +79,73 @@ static int check_filter(const struct ebc_config *cfg)
 		printf("%s\n", err);
 	ebc_cbpf_prog__free(&cbpf);
 	ebc_ebpf_prog__free(&prog);
+	return 0;
+}
+
+static int open_output(const struct ebc_config *cfg, char *errbuf, size_t len);
+
+/* -d and --dump-c: the filter compiled for Ethernet, then translated. */
+static int dump_filter(const struct ebc_config *cfg)
+{
+	struct ebc_cbpf_prog cbpf = { 0 };
+	struct ebc_ebpf_prog prog = { 0 };
+	struct ebc_xlate_opts xo = { .mode = EBC_XLATE_DIRECT };
+	char err[512] = "", *listing = NULL;
+	int ret, n;
+
+	ret = ebc_filter__compile(cfg->filter, 1 /* DLT_EN10MB */, cfg->snaplen, &cbpf, err,
+				  sizeof(err));
+	if (!ret && cfg->mode == EBC_MODE_DUMP_C) {
+		ret = ebc_xlate_dump__c(stdout, &cbpf, err, sizeof(err));
+		goto out;
+	}
+	if (!ret)
+		ret = ebc_xlate(&cbpf, &xo, &prog, err, sizeof(err));
+	if (ret)
+		goto out;
+	n = ebc_filter__dump(&cbpf, NULL, 0);
+	listing = n > 0 ? malloc(n + 1) : NULL;
+	if (listing && ebc_filter__dump(&cbpf, listing, n + 1) >= 0)
+		printf("; classic BPF (%zu instructions)\n%s", cbpf.len, listing);
+	printf("; eBPF (%zu instructions)\n", prog.len);
+	ret = ebc_xlate_dump__ebpf(stdout, &prog);
+out:
+	if (ret && !err[0])
+		snprintf(err, sizeof(err), "cannot print the filter: %s", ebc_strerror(ret));
+	if (ret)
+		ebc_err("%s", err);
+	free(listing);
+	ebc_cbpf_prog__free(&cbpf);
+	ebc_ebpf_prog__free(&prog);
+	return ret;
+}
+
+/* -r: a capture file through the datapath program, output as for a capture. */
+static int run_replay(const struct ebc_config *cfg)
+{
+	struct ebc_replay_result res = { 0 };
+	char err[512] = "";
+	int fd, ret;
+
+	signal(SIGPIPE, SIG_IGN);
+	/* An unreadable input must not leave an empty output file behind. */
+	if (access(cfg->input, R_OK)) {
+		ebc_err("cannot read %s: %s", cfg->input, ebc_strerror(-errno));
+		return -errno;
+	}
+	fd = ret = open_output(cfg, err, sizeof(err));
+	if (fd >= 0) {
+		ret = ebc_replay__run(cfg, fd, &res, err, sizeof(err));
+		close(fd);
+	}
+	if (ret) {
+		ebc_err("%s", err);
+		return ret;
+	}
+	if (!cfg->quiet)
+		fprintf(stderr, "%llu packets read, %llu matched, %llu skipped\n",
+			(unsigned long long)res.read, (unsigned long long)res.matched,
+			(unsigned long long)res.skipped);
 	return 0;
 }
 
@@ -229,9 +298,20 @@ int main(int argc, char **argv)
 		printf("ebpfcap %s\n", EBPFCAP_VERSION);
 		ret = 0;
 		break;
+	case EBC_MODE_DUMP:
+	case EBC_MODE_DUMP_C:
+		ret = dump_filter(&cfg);
+		break;
+	case EBC_MODE_REPLAY:
+		ret = run_replay(&cfg);
+		break;
 	case EBC_MODE_CAPTURE:
-	default:
 		ret = run_capture(&cfg);
+		break;
+	default:
+		/* Never capture by accident: a mode main does not know is a bug. */
+		ebc_err("internal error: unknown mode %d", cfg.mode);
+		ret = -EINVAL;
 		break;
 	}
 	fflush(stdout);

@@ -98,6 +98,12 @@ static const struct ebc_word tc_mode_words[] = {
 	{ NULL, 0, NULL },
 };
 
+static const struct ebc_word hook_words[] = {
+	{ "tc", EBC_REPLAY_TC, NULL },
+	{ "xdp", EBC_REPLAY_XDP, NULL },
+	{ NULL, 0, NULL },
+};
+
 /* Wireshark's --log-level names mapped onto ours. */
 static const struct ebc_word log_level_words[] = {
 	{ "error", EBC_LOG_ERROR, NULL },
@@ -158,13 +164,33 @@ enum opt_id {
 	O_XDP_MODE, O_TC_MODE, O_RING_SIZE, O_VERBOSE, O_QUIET, O_HELP, O_VERSION,
 	O_EXTCAP_INTERFACES, O_EXTCAP_INTERFACE, O_EXTCAP_DLTS, O_EXTCAP_CONFIG,
 	O_EXTCAP_RELOAD, O_CAPTURE, O_FIFO, O_EXTCAP_FILTER, O_EXTCAP_VERSION,
-	O_LOG_LEVEL, O_LOG_FILE,
+	O_LOG_LEVEL, O_LOG_FILE, O_DUMP, O_DUMP_C, O_READ, O_HOOK,
 	O__MAX,
 };
 
 #define CFG(field) offsetof(struct ebc_config, field)
 
 static const struct ebc_opt opts[O__MAX] = {
+	[O_DUMP] = {
+		.name = "dump", .letter = 'd', .flags = F_STANDALONE,
+		.help = "print the filter's classic BPF program and its eBPF translation, "
+			"like tcpdump -d, and exit",
+	},
+	[O_DUMP_C] = {
+		.name = "dump-c", .flags = F_STANDALONE,
+		.help = "print the filter's translation as C for clang -target bpf, and exit",
+	},
+	[O_READ] = {
+		.name = "read", .letter = 'r', .arg = ARG_STRING, .metavar = "FILE",
+		.store = ST_STR, .off = CFG(input), .flags = F_STANDALONE,
+		.help = "run the packets of a pcap or pcapng file through the datapath program "
+			"in the kernel and write those the filter keeps",
+	},
+	[O_HOOK] = {
+		.name = "hook", .arg = ARG_ENUM, .metavar = "tc|xdp", .def = "tc",
+		.words = hook_words, .store = ST_INT, .off = CFG(hook), .flags = F_STANDALONE,
+		.help = "with -r: the datapath program the packets run through",
+	},
 	[O_LIST] = {
 		.name = "list-taps", .letter = 'D', .flags = F_STANDALONE | F_SYNOPSIS,
 		.help = "list the taps -i accepts, with the devices they can use, and exit",
@@ -679,7 +705,15 @@ static int check_standalone(int argc, char **argv, struct ebc_config *cfg,
 		cfg->mode = EBC_MODE_LIST_TAPS;
 		return 0;
 	}
-	cfg->mode = EBC_MODE_CAPTURE;
+	cfg->mode = st->seen[O_DUMP] ? EBC_MODE_DUMP : st->seen[O_DUMP_C] ? EBC_MODE_DUMP_C :
+		    st->seen[O_READ] ? EBC_MODE_REPLAY : EBC_MODE_CAPTURE;
+	if (st->seen[O_DUMP] + st->seen[O_DUMP_C] + st->seen[O_READ] > 1)
+		return fail(errbuf, len, "-d, --dump-c and -r do different things; keep one");
+	if (st->seen[O_HOOK] && cfg->mode != EBC_MODE_REPLAY)
+		return fail(errbuf, len, "--hook goes with -r FILE; drop --hook %s", st->raw[O_HOOK]);
+	if (cfg->mode == EBC_MODE_REPLAY && st->raw[O_INTERFACE])
+		return fail(errbuf, len, "-r reads packets from %s, not from -i %s; keep one",
+			    cfg->input, st->raw[O_INTERFACE]);
 	if (optind < argc) {
 		if (st->seen[O_FILTER])
 			return fail(errbuf, len,
@@ -700,6 +734,8 @@ static int check_standalone(int argc, char **argv, struct ebc_config *cfg,
 		cfg->device = dev;
 	if (!*cfg->output)
 		return fail(errbuf, len, "-w needs a file name, or - for standard output");
+	if (cfg->mode == EBC_MODE_REPLAY && !*cfg->input)
+		return fail(errbuf, len, "-r needs a file name");
 	return 0;
 }
 

@@ -18,6 +18,9 @@ enum ebc_mode {
 	EBC_MODE_LIST_TAPS,		/* -D */
 	EBC_MODE_HELP,			/* -h/--help */
 	EBC_MODE_VERSION,		/* --version */
+	EBC_MODE_DUMP,			/* -d: the classic program and its translation */
+	EBC_MODE_DUMP_C,		/* --dump-c: the translation as C */
+	EBC_MODE_REPLAY,		/* -r FILE: a capture file through the datapath program */
 };
 
 /* The tap family an interface or -i argument names. */
@@ -45,6 +48,12 @@ enum ebc_tc_mode {
 	EBC_TC_CLSACT,		/* cls_bpf filter on a clsact qdisc */
 };
 
+/* Which datapath program -r runs the packets through (BPF_PROG_TEST_RUN). */
+enum ebc_replay_hook {
+	EBC_REPLAY_TC = 0,
+	EBC_REPLAY_XDP,
+};
+
 #define EBC_DEFAULT_SNAPLEN 262144
 #define EBC_DEFAULT_RING_MB 8
 
@@ -56,6 +65,8 @@ struct ebc_config {
 	const char *reload_option;	/* --extcap-reload-option */
 	const char *fifo;		/* --fifo */
 	const char *output;		/* -w FILE or "-" */
+	const char *input;		/* -r FILE: pcap or pcapng to replay */
+	enum ebc_replay_hook hook;	/* --hook, with -r */
 	const char *filter;		/* --extcap-capture-filter / -f / trailing words */
 	enum ebc_tap_kind kind;
 	const char *device;		/* --device / the part after "tc:" or "xdp:"; NULL = all */

@@ -15,10 +15,9 @@
 #include "log.h"
 #include "owners.h"
 #include "pcapng.h"
+#include "record.h"
 #include "ring.h"
 #include "xlate.h"
-
-#define COMMENT_PREFIX_LEN 96
 
 /* One translated filter per link type in use. */
 struct link_filter {
@@ -32,7 +31,7 @@ struct tap_state {
 	bool attached;
 	uint64_t drops_reported;	/* in records' drop counts */
 	uint64_t dev_drops_start;
-	char prefix[2][COMMENT_PREFIX_LEN];	/* comment prefix per direction */
+	struct ebc_rec_names names;	/* comment prefixes, computed once */
 };
 
 struct ebc_session {
@@ -180,30 +179,6 @@ static const struct ebc_ebpf_prog *filter_for(struct ebc_session *c, int dlt, ch
 	return &f->prog;
 }
 
-static const char *hook_name(int hook)
-{
-	switch (hook) {
-	case EBC_HOOK_TC_INGRESS:
-		return "tc-ingress";
-	case EBC_HOOK_TC_EGRESS:
-		return "tc-egress";
-	case EBC_HOOK_XDP:
-		return "xdp";
-	}
-	return "unknown";
-}
-
-static void tap_prefixes(struct tap_state *t)
-{
-	int hooks[2] = { EBC_HOOK_TC_INGRESS, EBC_HOOK_TC_EGRESS };
-
-	if (t->tap.kind == EBC_TAP_XDP)
-		hooks[0] = hooks[1] = EBC_HOOK_XDP;
-	for (int i = 0; i < 2; i++)
-		snprintf(t->prefix[i], sizeof(t->prefix[i]), "hook=%s if=%s ifindex=%u",
-			 hook_name(hooks[i]), t->tap.ifc.name, t->tap.ifc.ifindex);
-}
-
 static int open_taps(struct ebc_session *c, char *errbuf, size_t len)
 {
 	struct ebc_tap_load ld = {
@@ -227,7 +202,8 @@ static int open_taps(struct ebc_session *c, char *errbuf, size_t len)
 			return err;
 		t->attached = true;
 		t->dev_drops_start = t->tap.ifc.rx_dropped + t->tap.ifc.tx_dropped;
-		tap_prefixes(t);
+		ebc_record__names(&t->names, t->tap.ifc.name, t->tap.ifc.ifindex,
+				  t->tap.kind == EBC_TAP_XDP);
 		ebc_info("capturing on %s:%s (%s)", t->ops->name, t->tap.ifc.name, t->tap.mech);
 	}
 	return 0;
@@ -309,62 +285,12 @@ void ebc_session__close(struct ebc_session *c)
 	free(c);
 }
 
-static const char *xdp_action_name(int act)
-{
-	static const char *const names[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
-					     "XDP_REDIRECT" };
-
-	return act >= 0 && act < 5 ? names[act] : "XDP_UNKNOWN";
-}
-
-/* "hook=tc-egress if=eth0 ifindex=3 cpu=1 [xdp=XDP_PASS] [pid=.. tid=.. comm=..]" */
-static void format_comment(char *buf, size_t len, const struct tap_state *t,
-			   const struct ebc_rec *rec)
-{
-	int n = snprintf(buf, len, "%s cpu=%u", t->prefix[rec->hook == EBC_HOOK_TC_EGRESS],
-			 rec->cpu);
-
-	if (n > 0 && (size_t)n < len && rec->hook == EBC_HOOK_XDP &&
-	    (rec->flags & EBC_REC_F_VERDICT))
-		n += snprintf(buf + n, len - n, " xdp=%s", xdp_action_name(rec->verdict));
-	if (n > 0 && (size_t)n < len && (rec->flags & EBC_REC_F_PID))
-		snprintf(buf + n, len - n, " pid=%u tid=%u comm=%.*s", rec->pid, rec->tid,
-			 EBC_COMM_LEN, rec->comm);
-}
-
-static void rec_to_pkt(struct ebc_pcapng_pkt *pkt, const struct ebc_session *c,
-		       const struct ebc_rec *rec, const void *data)
-{
-	*pkt = (struct ebc_pcapng_pkt){
-		.if_id = rec->tap,
-		.ts = rec->ts_ns + c->mono_to_real,
-		.caplen = rec->caplen,
-		.len = rec->len,
-		.data = data,
-		.flags = rec->hook == EBC_HOOK_TC_EGRESS ? EBC_PCAPNG_DIR_OUTBOUND :
-							   EBC_PCAPNG_DIR_INBOUND,
-		.has_dropcount = true,
-		.dropcount = rec->drops,
-		.verdict_type = -1,
-	};
-	if (rec->flags & EBC_REC_F_VERDICT) {
-		pkt->verdict_type = rec->hook == EBC_HOOK_XDP ? EBC_PCAPNG_VERDICT_XDP :
-								 EBC_PCAPNG_VERDICT_TC;
-		pkt->verdict = (uint64_t)(int64_t)rec->verdict;
-	}
-	if (rec->flags & EBC_REC_F_PID) {
-		pkt->has_pid = true;
-		pkt->pid = rec->pid;
-		pkt->tid = rec->tid;
-	}
-}
-
 static int on_record(void *ctx, const struct ebc_rec *rec, const void *data)
 {
 	struct ebc_session *c = ctx;
 	struct ebc_pcapng_pkt pkt;
 	struct tap_state *t;
-	char comment[256];
+	char comment[EBC_COMMENT_MAX];
 	int err;
 
 	if (c->count_reached)
@@ -373,9 +299,7 @@ static int on_record(void *ctx, const struct ebc_rec *rec, const void *data)
 		return 0;
 	t = &c->taps[rec->tap];
 	t->drops_reported += rec->drops;
-	rec_to_pkt(&pkt, c, rec, data);
-	format_comment(comment, sizeof(comment), t, rec);
-	pkt.comment = comment;
+	ebc_record__to_pkt(&pkt, comment, sizeof(comment), &t->names, rec, data, c->mono_to_real);
 	err = ebc_pcapng__write_epb(c->out, &pkt);
 	if (err) {
 		c->write_err = err;

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <stdio.h>
+#include "record.h"
+
+const char *ebc_record__hook_name(int hook)
+{
+	switch (hook) {
+	case EBC_HOOK_TC_INGRESS:
+		return "tc-ingress";
+	case EBC_HOOK_TC_EGRESS:
+		return "tc-egress";
+	case EBC_HOOK_XDP:
+		return "xdp";
+	}
+	return "unknown";
+}
+
+const char *ebc_record__xdp_action(int action)
+{
+	static const char *const names[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
+					     "XDP_REDIRECT" };
+
+	return action >= 0 && action < 5 ? names[action] : "XDP_UNKNOWN";
+}
+
+void ebc_record__names(struct ebc_rec_names *names, const char *ifname, unsigned int ifindex,
+		       bool xdp)
+{
+	int hooks[2] = { EBC_HOOK_TC_INGRESS, EBC_HOOK_TC_EGRESS };
+
+	if (xdp)
+		hooks[0] = hooks[1] = EBC_HOOK_XDP;
+	for (int i = 0; i < 2; i++)
+		snprintf(names->prefix[i], sizeof(names->prefix[i]), "hook=%s if=%s ifindex=%u",
+			 ebc_record__hook_name(hooks[i]), ifname, ifindex);
+}
+
+static void format_comment(char *buf, size_t len, const struct ebc_rec_names *names,
+			   const struct ebc_rec *rec)
+{
+	int n = snprintf(buf, len, "%s cpu=%u", names->prefix[rec->hook == EBC_HOOK_TC_EGRESS],
+			 rec->cpu);
+
+	if (n > 0 && (size_t)n < len && rec->hook == EBC_HOOK_XDP &&
+	    (rec->flags & EBC_REC_F_VERDICT))
+		n += snprintf(buf + n, len - n, " xdp=%s", ebc_record__xdp_action(rec->verdict));
+	if (n > 0 && (size_t)n < len && (rec->flags & EBC_REC_F_PID))
+		snprintf(buf + n, len - n, " pid=%u tid=%u comm=%.*s", rec->pid, rec->tid,
+			 EBC_COMM_LEN, rec->comm);
+}
+
+void ebc_record__to_pkt(struct ebc_pcapng_pkt *pkt, char *comment, size_t comment_len,
+			const struct ebc_rec_names *names, const struct ebc_rec *rec,
+			const void *data, uint64_t mono_to_real)
+{
+	*pkt = (struct ebc_pcapng_pkt){
+		.if_id = rec->tap,
+		.ts = rec->ts_ns + mono_to_real,
+		.caplen = rec->caplen,
+		.len = rec->len,
+		.data = data,
+		.flags = rec->hook == EBC_HOOK_TC_EGRESS ? EBC_PCAPNG_DIR_OUTBOUND :
+							   EBC_PCAPNG_DIR_INBOUND,
+		.has_dropcount = true,
+		.dropcount = rec->drops,
+		.verdict_type = -1,
+		.comment = comment,
+	};
+	if (rec->flags & EBC_REC_F_VERDICT) {
+		pkt->verdict_type = rec->hook == EBC_HOOK_XDP ? EBC_PCAPNG_VERDICT_XDP :
+								 EBC_PCAPNG_VERDICT_TC;
+		pkt->verdict = (uint64_t)(int64_t)rec->verdict;
+	}
+	if (rec->flags & EBC_REC_F_PID) {
+		pkt->has_pid = true;
+		pkt->pid = rec->pid;
+		pkt->tid = rec->tid;
+	}
+	format_comment(comment, comment_len, names, rec);
+}

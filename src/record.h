@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * From a ring record to a pcapng packet: direction, verdict, drop count,
+ * process, and the per-packet comment in its one documented format
+ *   hook=<tc-ingress|tc-egress|xdp> if=<dev> ifindex=<n> cpu=<n>[ xdp=<ACTION>][ pid=<n> tid=<n> comm=<name>]
+ * Shared by live capture and offline replay.
+ */
+#ifndef EBPFCAP_RECORD_H
+#define EBPFCAP_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+#include "capture.h"
+#include "pcapng.h"
+
+#define EBC_COMMENT_MAX 256
+
+/* The comment's fixed part for one interface, per direction (computed once). */
+struct ebc_rec_names {
+	char prefix[2][96];	/* [0] ingress or XDP, [1] egress */
+};
+
+void ebc_record__names(struct ebc_rec_names *names, const char *ifname, unsigned int ifindex,
+		       bool xdp);
+const char *ebc_record__hook_name(int hook);
+const char *ebc_record__xdp_action(int action);
+/*
+ * Fill pkt (data points into the record) and comment (pkt->comment points to
+ * it). mono_to_real turns the record's CLOCK_MONOTONIC time into wall-clock ns.
+ */
+void ebc_record__to_pkt(struct ebc_pcapng_pkt *pkt, char *comment, size_t comment_len,
+			const struct ebc_rec_names *names, const struct ebc_rec *rec,
+			const void *data, uint64_t mono_to_real);
+
+#endif /* EBPFCAP_RECORD_H */
