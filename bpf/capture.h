@@ -17,10 +17,13 @@ enum ebc_hook {
 /* Record flags. */
 #define EBC_REC_F_PID      (1U << 0)	/* pid, tid and comm are valid */
 #define EBC_REC_F_VERDICT  (1U << 1)	/* verdict is valid */
+#define EBC_REC_F_VLAN     (1U << 2)	/* the tag was in skb metadata: see vlan_* */
 
 #define EBC_COMM_LEN 16
 #define EBC_MAX_TAPS 256
 #define EBC_SNAPLEN_MAX 262144
+/* The copy a VLAN-offloaded packet is filtered on: every filter load ends below 64 KiB. */
+#define EBC_SCRATCH_LEN 65536
 
 /*
  * One captured packet in the ring buffer: this header, then caplen bytes.
@@ -43,6 +46,17 @@ struct ebc_rec {
 	__u32 pid;		/* tgid */
 	__u32 tid;
 	char comm[EBC_COMM_LEN];
+	/*
+	 * With EBC_REC_F_VLAN: the data lacks the outer 802.1Q/802.1ad tag that
+	 * the kernel keeps in skb metadata (always at tc ingress, with VLAN
+	 * offload at egress). User space re-inserts it after the MAC addresses,
+	 * as libpcap does from PACKET_AUXDATA; the frame is then len + 4 bytes
+	 * long on the wire and vlan_caplen bytes are kept (the filter saw the
+	 * tagged frame). caplen counts the untagged bytes that follow.
+	 */
+	__u16 vlan_proto;	/* TPID, network byte order */
+	__u16 vlan_tci;		/* host byte order */
+	__u32 vlan_caplen;
 };
 
 /*

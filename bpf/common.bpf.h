@@ -92,6 +92,9 @@ static __always_inline void ebc_rec_fill(struct ebc_rec *rec, struct ebc_tap_sta
 	rec->verdict = 0;
 	rec->pid = 0;
 	rec->tid = 0;
+	rec->vlan_proto = 0;
+	rec->vlan_tci = 0;
+	rec->vlan_caplen = 0;
 }
 
 /*

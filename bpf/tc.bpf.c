@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* tc tap: one program per direction, attached through tcx links or clsact. */
 #include "common.bpf.h"
+#include <bpf/bpf_endian.h>
 
 #define TC_ACT_UNSPEC (-1)	/* tcx: TCX_NEXT; cls_bpf: continue with the next filter */
 
@@ -8,6 +9,54 @@
 #include "owners.bpf.h"
 
 const volatile bool ebc_want_owner = false;
+
+/* One copy per CPU (max_entries set to the CPU count before load). */
+struct ebc_scratch_buf {
+	__u8 data[EBC_SCRATCH_LEN];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ebc_scratch_buf);
+} ebc_scratch SEC(".maps");
+
+/*
+ * The kernel keeps the outer VLAN tag in skb metadata at tc ingress (and at
+ * egress with VLAN offload), not in the packet data. Filter such a packet as it
+ * was on the wire: on a per-CPU copy with the tag back after the MAC addresses
+ * (the translated filter works on map memory unchanged: its loads end below
+ * 64 KiB). Returns the bytes to keep of the tagged frame, 0 for no match.
+ */
+static __always_inline __u32 tc_match_vlan(struct __sk_buff *skb, struct ebc_tap_stats *st)
+{
+	__u32 cpu = bpf_get_smp_processor_id(), len = skb->len, n;
+	struct ebc_scratch_buf *buf = bpf_map_lookup_elem(&ebc_scratch, &cpu);
+
+	if (!buf || len < 12 || bpf_skb_load_bytes(skb, 0, buf->data, 12)) {
+		st->seen++;
+		return 0;
+	}
+	*(__u16 *)&buf->data[12] = skb->vlan_proto;
+	*(__u16 *)&buf->data[14] = bpf_htons(skb->vlan_tci);
+	n = len - 12;
+	if (n > EBC_SCRATCH_LEN - 16)
+		n = EBC_SCRATCH_LEN - 16;
+	n = ebc_clamp(n, EBC_SCRATCH_LEN - 16);
+	if (bpf_skb_load_bytes(skb, 12, &buf->data[16], n)) {
+		st->seen++;
+		return 0;
+	}
+	return ebc_match(st, buf->data, &buf->data[16] + n, len + 4);
+}
+
+/* Untagged bytes needed to rebuild the first vcaplen bytes of the tagged frame. */
+static __always_inline __u32 untagged_caplen(__u32 vcaplen, __u32 len)
+{
+	__u32 n = vcaplen <= 16 ? (vcaplen < 12 ? vcaplen : 12) : vcaplen - 4;
+
+	return n < len ? n : len;
+}
 
 /* The process behind the packet's socket, where a hook saw it in process context. */
 static __always_inline void tc_owner(struct __sk_buff *skb, struct ebc_rec *rec)
@@ -45,17 +94,28 @@ static __always_inline int tc_capture(struct __sk_buff *skb, __u16 hook)
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 	struct ebc_tap_stats *st = ebc_stats_get();
+	__u32 caplen, vcaplen = 0;
 	struct ebc_rec *rec;
-	__u32 caplen;
 
 	if (!st)
 		return TC_ACT_UNSPEC;
-	caplen = ebc_match(st, data, data_end, skb->len);
+	if (skb->vlan_present) {
+		vcaplen = tc_match_vlan(skb, st);
+		caplen = untagged_caplen(vcaplen, skb->len);
+	} else {
+		caplen = ebc_match(st, data, data_end, skb->len);
+	}
 	if (!caplen)
 		return TC_ACT_UNSPEC;
 	rec = tc_emit(skb, st, caplen, hook);
 	if (!rec)
 		return TC_ACT_UNSPEC;
+	if (vcaplen) {
+		rec->flags |= EBC_REC_F_VLAN;
+		rec->vlan_proto = skb->vlan_proto;
+		rec->vlan_tci = skb->vlan_tci;
+		rec->vlan_caplen = vcaplen;
+	}
 	rec->flags |= EBC_REC_F_VERDICT;
 	rec->verdict = TC_ACT_UNSPEC;
 	tc_owner(skb, rec);

@@ -25,6 +25,17 @@ const char *ebc_hook__hint(int err)
 	}
 }
 
+/* The per-CPU scratch copy (tc, VLAN-offloaded packets): one slot per possible CPU. */
+static int size_scratch(struct bpf_object *obj)
+{
+	struct bpf_map *scratch = bpf_object__find_map_by_name(obj, "ebc_scratch");
+	int ncpus = libbpf_num_possible_cpus();
+
+	if (!scratch)
+		return 0;
+	return ncpus < 0 ? ncpus : bpf_map__set_max_entries(scratch, ncpus);
+}
+
 /* Programs that name the process behind a packet read the owners' map; without it, a stub map. */
 static int share_owners(struct bpf_object *obj, const struct ebc_tap_load *ld)
 {
@@ -57,7 +68,9 @@ int ebc_hook__load(struct bpf_object *obj, const struct ebc_tap *tap, const stru
 			   tap->ifc.name, ebc_strerror(err));
 		return err;
 	}
-	err = share_owners(obj, ld);
+	err = size_scratch(obj);
+	if (!err)
+		err = share_owners(obj, ld);
 	if (err) {
 		ebc_errbuf(errbuf, len, "cannot share the socket-owner map with the %s program: %s",
 			   tap->ifc.name, ebc_strerror(err));

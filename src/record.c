@@ -1,6 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdio.h>
+#include <string.h>
 #include "record.h"
+
+/*
+ * The tag the kernel kept in metadata goes back after the MAC addresses, as
+ * libpcap does with PACKET_AUXDATA. One frame at a time: single-threaded.
+ */
+static uint8_t vlan_frame[EBC_SNAPLEN_MAX + 4];
+
+static void insert_vlan(struct ebc_pcapng_pkt *pkt, const struct ebc_rec *rec, const uint8_t *data)
+{
+	size_t head = rec->caplen < 12 ? rec->caplen : 12;
+	uint8_t tag[4] = { 0, 0, rec->vlan_tci >> 8, rec->vlan_tci & 0xff };
+	size_t n = rec->vlan_caplen < sizeof(vlan_frame) ? rec->vlan_caplen : sizeof(vlan_frame);
+
+	memcpy(tag, &rec->vlan_proto, 2);	/* already in network order */
+	memcpy(vlan_frame, data, head);
+	memcpy(vlan_frame + head, tag, sizeof(tag));
+	memcpy(vlan_frame + head + sizeof(tag), data + head, rec->caplen - head);
+	pkt->data = vlan_frame;
+	pkt->caplen = n < rec->caplen + 4 ? n : rec->caplen + 4;
+	pkt->len = rec->len + 4;
+}
 
 const char *ebc_record__hook_name(int hook)
 {
@@ -71,6 +93,8 @@ void ebc_record__to_pkt(struct ebc_pcapng_pkt *pkt, char *comment, size_t commen
 								 EBC_PCAPNG_VERDICT_TC;
 		pkt->verdict = (uint64_t)(int64_t)rec->verdict;
 	}
+	if (rec->flags & EBC_REC_F_VLAN)
+		insert_vlan(pkt, rec, data);
 	if (rec->flags & EBC_REC_F_PID) {
 		pkt->has_pid = true;
 		pkt->pid = rec->pid;
