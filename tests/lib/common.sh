@@ -144,10 +144,10 @@ wait_links() {
 	return 1
 }
 
-# Wait (bounded) until a process has exited.
+# Wait (bounded, 10 s or $2 tenths of a second) until a process has exited.
 wait_gone() {
 	local pid=$1 i
-	for i in $(seq 200); do
+	for i in $(seq $(( ${2:-100} * 2 ))); do
 		kill -0 "$pid" 2>/dev/null || return 0
 		sleep 0.05
 	done

@@ -67,6 +67,7 @@ run_and_stop() {
 	ping4 3
 	wait_packets "$out" "$want" || { kill -KILL "$pid"; return 1; }
 	kill "-$sig" "$pid"
+	[ "$sig" = KILL ] || { wait_gone "$pid" 10; ok $? "SIG$sig: ebpfcap stopped within one second"; }
 	wait "$pid"
 }
 for sig in TERM INT HUP; do
