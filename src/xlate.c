@@ -11,9 +11,17 @@
  * Register use in the emitted subprogram body:
  *   r0 = A (so "ret a" is a bare exit), r6 = X, r4 = scratch packet pointer,
  *   r1/r2/r3 = packet start, end, wire length (never written),
- *   M[0..15] = 64 bytes below r10.
+ *   M[0..15] = 64 bytes below r10, then one 8-byte loop counter per loop head.
  * A and X only ever see 32-bit ALU ops and zero-extending loads, so their
  * upper halves stay zero and classic's unsigned 32-bit arithmetic is kept.
+ *
+ * Backward jumps (libpcap's protochain walks IPv6 extension headers with a
+ * backward "ja") become bounded loops: every instruction a backward jump lands
+ * on (a loop head) gets a counter, set to EBC_XLATE_LOOP_MAX on entry and
+ * decremented on each backward jump to that head; a backward jump with the
+ * counter spent means no match. The counter is a known constant on every
+ * path, so the verifier sees a loop of at most EBC_XLATE_LOOP_MAX iterations.
+ * Any backward "ja" is accepted but one to itself, which could only spin.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -47,6 +55,9 @@
 #define TGT_NONE	(-1)
 #define TGT_NOMATCH	(-2)
 
+/* Stack bytes of M[], below which the loop counters live. */
+#define MEM_BYTES	(4 * MEMWORDS)
+
 /* Per classic instruction, from xlate_mark(). */
 #define F_REACH		0x1	/* some path from instruction 0 gets here */
 #define F_LEADER	0x2	/* a jump lands here: a basic block starts */
@@ -61,6 +72,8 @@ struct xlate {
 	size_t len;
 	size_t cap;
 	bool nomatch_used;
+	int *loop;		/* classic index → loop counter slot, or -1 */
+	size_t nloops;
 };
 
 /* ---- validation ---------------------------------------------------------- */
@@ -105,6 +118,42 @@ static bool cbpf_uses_mem(uint16_t code)
 	       code == BPF_ST || code == BPF_STX;
 }
 
+/* A "ja" whose offset wraps to an earlier instruction. */
+static bool is_backward_ja(const struct ebc_cbpf_insn *insn, size_t pc)
+{
+	return insn->code == (BPF_JMP | BPF_JA) && insn->k > UINT32_MAX - pc - 1;
+}
+
+static size_t backward_target(const struct ebc_cbpf_insn *insn, size_t pc)
+{
+	return (size_t)(uint32_t)(pc + 1 + insn->k);
+}
+
+/*
+ * Loop heads: distinct targets of backward jumps, numbered in the order of the
+ * first backward jump to each; slot[] maps a classic index to its number or -1.
+ * *over_at: the jump that made one loop too many, if any.
+ */
+static size_t count_loops(const struct ebc_cbpf_prog *prog, int *slot, size_t *over_at)
+{
+	size_t i, t, n = 0;
+
+	*over_at = SIZE_MAX;
+	for (i = 0; i < prog->len; i++)
+		slot[i] = -1;
+	for (i = 0; i < prog->len; i++) {
+		if (!is_backward_ja(&prog->insns[i], i))
+			continue;
+		t = backward_target(&prog->insns[i], i);
+		if (slot[t] >= 0)
+			continue;
+		slot[t] = (int)n++;
+		if (n == EBC_XLATE_MAX_LOOPS + 1)
+			*over_at = i;
+	}
+	return n;
+}
+
 /* One instruction, alone and with its jump targets; 0 or -EINVAL. */
 static int cbpf_check_insn(const struct ebc_cbpf_insn *insn, size_t pc, size_t len,
 			   char *errbuf, size_t errlen)
@@ -131,13 +180,16 @@ static int cbpf_check_insn(const struct ebc_cbpf_insn *insn, size_t pc, size_t l
 			return -EINVAL;
 		}
 	}
-	/* libpcap's validator lets JA wrap around to go backwards (protochain's loop) */
-	if (code == (BPF_JMP | BPF_JA) && insn->k > UINT32_MAX - pc - 1) {
-		ebc_errbuf(errbuf, errlen,
-			   "instruction %zu: backward jump is not supported (libpcap emits one for protochain)",
-			   pc);
+	/*
+	 * JA wraps around to go backwards, as libpcap's own validator allows
+	 * (protochain's loop); onto itself it could only spin.
+	 */
+	if (code == (BPF_JMP | BPF_JA) && insn->k == UINT32_MAX) {
+		ebc_errbuf(errbuf, errlen, "instruction %zu: jump to itself", pc);
 		return -EINVAL;
 	}
+	if (is_backward_ja(insn, pc))
+		return 0;
 	if (BPF_CLASS(code) == BPF_JMP) {
 		bool bad = BPF_OP(code) == BPF_JA ? insn->k >= left :
 			   insn->jt >= left || insn->jf >= left;
@@ -152,7 +204,8 @@ static int cbpf_check_insn(const struct ebc_cbpf_insn *insn, size_t pc, size_t l
 
 int ebc_cbpf_check(const struct ebc_cbpf_prog *prog, char *errbuf, size_t errlen)
 {
-	size_t i;
+	int slot[EBC_CBPF_MAXINSNS];
+	size_t i, over_at;
 	int err;
 
 	if (!prog || !prog->insns || !prog->len) {
@@ -168,6 +221,11 @@ int ebc_cbpf_check(const struct ebc_cbpf_prog *prog, char *errbuf, size_t errlen
 		err = cbpf_check_insn(&prog->insns[i], i, prog->len, errbuf, errlen);
 		if (err)
 			return err;
+	}
+	if (count_loops(prog, slot, &over_at) > EBC_XLATE_MAX_LOOPS) {
+		ebc_errbuf(errbuf, errlen, "instruction %zu: more than %d loops (backward jump targets)",
+			   over_at, EBC_XLATE_MAX_LOOPS);
+		return -EINVAL;
 	}
 	/* Jumps are checked above, so only the last instruction can fall off the end. */
 	if (BPF_CLASS(prog->insns[prog->len - 1].code) != BPF_RET) {
@@ -257,21 +315,21 @@ static bool load_always_fails(const struct ebc_cbpf_insn *insn)
 	return abs_load_end(insn) > PKT_OFF_MAX || ind_load_end(insn) > PKT_OFF_MAX;
 }
 
-static void mark_target(struct xlate *x, size_t t)
+/* true when t was not reachable before */
+static bool mark(struct xlate *x, size_t t, uint8_t flags)
 {
-	x->flags[t] |= F_REACH | F_LEADER;
+	bool news = !(x->flags[t] & F_REACH);
+
+	x->flags[t] |= flags;
+	return news;
 }
 
-/*
- * The verifier rejects unreachable code, and classic programs may contain some
- * (dead branches, code after a load that can never succeed), so only reachable
- * instructions are translated. Jumps only go forward: one pass suffices.
- */
-static void xlate_mark(struct xlate *x)
+/* One forward sweep; true if a backward jump reached something new. */
+static bool mark_sweep(struct xlate *x)
 {
+	bool again = false;
 	size_t i;
 
-	mark_target(x, 0);
 	for (i = 0; i < x->clen; i++) {
 		const struct ebc_cbpf_insn *insn = &x->ci[i];
 
@@ -279,15 +337,31 @@ static void xlate_mark(struct xlate *x)
 			continue;
 		if (BPF_CLASS(insn->code) == BPF_RET || load_always_fails(insn))
 			continue;
-		if (BPF_CLASS(insn->code) != BPF_JMP) {
-			x->flags[i + 1] |= F_REACH;
+		if (is_backward_ja(insn, i)) {
+			again |= mark(x, backward_target(insn, i), F_REACH | F_LEADER);
+		} else if (BPF_CLASS(insn->code) != BPF_JMP) {
+			mark(x, i + 1, F_REACH);
 		} else if (BPF_OP(insn->code) == BPF_JA) {
-			mark_target(x, i + 1 + insn->k);
+			mark(x, i + 1 + insn->k, F_REACH | F_LEADER);
 		} else {
-			mark_target(x, i + 1 + insn->jt);
-			mark_target(x, i + 1 + insn->jf);
+			mark(x, i + 1 + insn->jt, F_REACH | F_LEADER);
+			mark(x, i + 1 + insn->jf, F_REACH | F_LEADER);
 		}
 	}
+	return again;
+}
+
+/*
+ * The verifier rejects unreachable code, and classic programs may contain some
+ * (dead branches, code after a load that can never succeed), so only reachable
+ * instructions are translated. Forward sweeps until no backward jump reaches
+ * an instruction not seen before.
+ */
+static void xlate_mark(struct xlate *x)
+{
+	mark(x, 0, F_REACH | F_LEADER);
+	while (mark_sweep(x))
+		;
 }
 
 /*
@@ -352,7 +426,16 @@ static int16_t mem_off(uint32_t k)
 	return (int16_t)(-4 * (MEMWORDS - (int)k));
 }
 
-/* Entry: A = X = 0 and every scratch word the program reads is zero. */
+static int16_t loop_off(int slot)
+{
+	return (int16_t)(-MEM_BYTES - 8 * (slot + 1));
+}
+
+/*
+ * Entry: A = X = 0, every scratch word the program reads is zero, every loop
+ * counter is full. Counters are spilled as 64-bit registers, which every
+ * verifier since bounded loops (5.3) tracks as exact constants.
+ */
 static void emit_prologue(struct xlate *x)
 {
 	bool zeroed[MEMWORDS] = { false };
@@ -360,6 +443,10 @@ static void emit_prologue(struct xlate *x)
 
 	emit(x, mk(BPF_ALU | BPF_MOV | BPF_K, R_A, 0, 0, 0));
 	emit(x, mk(BPF_ALU | BPF_MOV | BPF_K, R_X, 0, 0, 0));
+	if (x->nloops)
+		emit(x, mk(BPF_ALU64 | BPF_MOV | BPF_K, R_TMP, 0, 0, EBC_XLATE_LOOP_MAX));
+	for (i = 0; i < x->nloops; i++)
+		emit(x, mk(BPF_STX | BPF_MEM | BPF_DW, R_FP, R_TMP, loop_off((int)i), 0));
 	for (i = 0; i < x->clen; i++) {
 		uint16_t code = x->ci[i].code;
 		uint32_t k = x->ci[i].k;
@@ -523,6 +610,18 @@ static void emit_jmp_cond(struct xlate *x, const struct ebc_cbpf_insn *insn, siz
 		emit_jmp(x, mk(BPF_JMP | BPF_JA, 0, 0, 0, 0), f);
 }
 
+/* Back to loop head t: no match once its counter is spent, else spend one. */
+static void emit_backward(struct xlate *x, size_t t)
+{
+	int16_t off = loop_off(x->loop[t]);
+
+	emit(x, mk(BPF_LDX | BPF_MEM | BPF_DW, R_TMP, R_FP, off, 0));
+	emit_nomatch_if(x, BPF_JEQ, R_TMP, 0, 0);
+	emit(x, mk(BPF_ALU64 | BPF_SUB | BPF_K, R_TMP, 0, 0, 1));
+	emit(x, mk(BPF_STX | BPF_MEM | BPF_DW, R_FP, R_TMP, off, 0));
+	emit_jmp(x, mk(BPF_JMP | BPF_JA, 0, 0, 0, 0), (int32_t)t);
+}
+
 static void emit_insn(struct xlate *x, size_t pc)
 {
 	const struct ebc_cbpf_insn *insn = &x->ci[pc];
@@ -548,7 +647,9 @@ static void emit_insn(struct xlate *x, size_t pc)
 		emit_alu(x, insn);
 		break;
 	case BPF_JMP:
-		if (BPF_OP(insn->code) == BPF_JA) {
+		if (is_backward_ja(insn, pc)) {
+			emit_backward(x, backward_target(insn, pc));
+		} else if (BPF_OP(insn->code) == BPF_JA) {
 			if (insn->k)
 				emit_jmp(x, mk(BPF_JMP | BPF_JA, 0, 0, 0, 0), (int32_t)(pc + 1 + insn->k));
 		} else {
@@ -605,7 +706,7 @@ static int xlate_fixup(struct xlate *x, char *errbuf, size_t errlen)
 			continue;
 		dest = x->tgt[i] == TGT_NOMATCH ? (int64_t)nomatch : (int64_t)x->map[x->tgt[i]];
 		off = dest - (int64_t)(i + 1);
-		if (off > INT16_MAX) {
+		if (off > INT16_MAX || off < INT16_MIN) {
 			ebc_errbuf(errbuf, errlen, "translated filter too large: jump of %lld instructions",
 			       (long long)off);
 			return -E2BIG;
@@ -619,10 +720,12 @@ static int xlate_fixup(struct xlate *x, char *errbuf, size_t errlen)
 
 /* The longest expansion is an indirect load starting a block: 3 + 7. */
 #define XLATE_MAX_PER_INSN	10
-#define XLATE_FIXED		(2 + MEMWORDS + 2)
+#define XLATE_FIXED		(2 + MEMWORDS + 1 + EBC_XLATE_MAX_LOOPS + 2)
 
 static int xlate_alloc(struct xlate *x, const struct ebc_cbpf_prog *in)
 {
+	size_t over_at;
+
 	memset(x, 0, sizeof(*x));
 	x->ci = in->insns;
 	x->clen = in->len;
@@ -631,8 +734,10 @@ static int xlate_alloc(struct xlate *x, const struct ebc_cbpf_prog *in)
 	x->map = calloc(in->len, sizeof(*x->map));
 	x->out = calloc(x->cap, sizeof(*x->out));
 	x->tgt = calloc(x->cap, sizeof(*x->tgt));
-	if (!x->flags || !x->map || !x->out || !x->tgt)
+	x->loop = calloc(in->len, sizeof(*x->loop));
+	if (!x->flags || !x->map || !x->out || !x->tgt || !x->loop)
 		return -ENOMEM;
+	x->nloops = count_loops(in, x->loop, &over_at);
 	return 0;
 }
 
@@ -642,6 +747,7 @@ static void xlate_free(struct xlate *x)
 	free(x->map);
 	free(x->out);
 	free(x->tgt);
+	free(x->loop);
 }
 
 int ebc_xlate(const struct ebc_cbpf_prog *in, const struct ebc_xlate_opts *opts,

@@ -14,6 +14,15 @@
 #include "cbpf.h"
 
 #define EBC_CBPF_MAXINSNS 4096
+/*
+ * Backward jumps (libpcap's protochain) become bounded loops: each loop head
+ * is entered through backward jumps at most this many times per packet, then
+ * the filter answers no match. 16 is more than any real IPv6 extension header
+ * chain; bpf_filter() has no bound, so longer chains are where the two differ.
+ */
+#define EBC_XLATE_LOOP_MAX 16
+/* Distinct backward jump targets a program may have (8 stack bytes each). */
+#define EBC_XLATE_MAX_LOOPS 32
 
 enum ebc_xlate_mode {
 	EBC_XLATE_DIRECT = 0,	/* XDP and tc: packet pointers the verifier bounds-checks */
