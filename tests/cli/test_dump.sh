@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# ebpfcap -d and --dump-c end to end: the classic listing then the eBPF one,
+# C that clang compiles for bpf, and refusals on stderr with exit 1. No root.
+. "$(dirname "$0")/../lib/common.sh"
+[ -x "$EBPFCAP" ] || skip_all "ebpfcap not built at $EBPFCAP"
+TEST_TMP=$(mktemp -d /tmp/ebpfcap-dump.XXXXXX)
+trap 'rm -rf "$TEST_TMP"' EXIT
+
+"$EBPFCAP" -d udp >"$TEST_TMP/d" 2>"$TEST_TMP/err"
+ok $? "-d udp exits 0"
+is "$(wc -c <"$TEST_TMP/err")" 0 "-d udp: nothing on stderr"
+is "$(sed -n 1p "$TEST_TMP/d")" "; classic BPF (12 instructions)" "-d udp: the classic listing first"
+is "$(sed -n 2p "$TEST_TMP/d")" "(000) ldh      [12]" "-d udp: in tcpdump -d's notation"
+is "$(grep -c '^(0[0-9][0-9]) ' "$TEST_TMP/d")" \
+	"$((12 + $(sed -n 's/^; eBPF (\([0-9]*\) instructions)$/\1/p' "$TEST_TMP/d")))" \
+	"-d udp: then the eBPF listing, one line per instruction"
+grep -qx '(005) r0 = \*(u16 \*)(r1 +12)' "$TEST_TMP/d" && grep -qx '(006) r0 = be16 r0' "$TEST_TMP/d" &&
+	grep -qE '^\([0-9]+\) if w0 != 0x800 goto pc\+[0-9]+$' "$TEST_TMP/d" && grep -qE '^\([0-9]+\) exit$' "$TEST_TMP/d"
+ok $? "-d udp: eBPF in the verifier's notation"
+
+"$EBPFCAP" --dump-c "udp port 53" >"$TEST_TMP/f.c" 2>"$TEST_TMP/err"
+ok $? "--dump-c 'udp port 53' exits 0"
+is "$(wc -c <"$TEST_TMP/err")" 0 "--dump-c: nothing on stderr"
+classic=$("$EBPFCAP" -d "udp port 53" | sed -n 's/^; classic BPF (\([0-9]*\) instructions)$/\1/p')
+is "$(grep -cE '^L[0-9]+:$' "$TEST_TMP/f.c")" "$classic" "--dump-c: one label per classic instruction"
+# Debian and Ubuntu keep asm/types.h under the multiarch directory
+multiarch=$(gcc -print-multiarch 2>/dev/null || true)
+compiles() {	# compiles FILE.c: clang -O2 -target bpf, warnings as errors
+	[ -s "$1" ] || return 1
+	"${CLANG:-clang}" -O2 -Wall -Werror -target bpf ${multiarch:+-I/usr/include/$multiarch} \
+		-c "$1" -o "${1%.c}.o" 2>"$TEST_TMP/clang.err"
+	local status=$?
+	sed 's/^/#   /' "$TEST_TMP/clang.err" | head -20
+	return $status
+}
+# protochain's backward jump becomes a loop bounded as in the translation
+"$EBPFCAP" --dump-c "ip6 protochain 6" >"$TEST_TMP/p.c" 2>"$TEST_TMP/err"
+ok $? "--dump-c 'ip6 protochain 6' exits 0"
+grep -qE '^[[:space:]]__u32 loop[0-9]+ = 16;' "$TEST_TMP/p.c"
+ok $? "--dump-c 'ip6 protochain 6': a bounded loop counter"
+if command -v "${CLANG:-clang}" >/dev/null; then
+	compiles "$TEST_TMP/f.c"
+	ok $? "--dump-c 'udp port 53' compiles with clang -O2 -target bpf -Wall -Werror"
+	compiles "$TEST_TMP/p.c"
+	ok $? "--dump-c 'ip6 protochain 6' compiles with clang -O2 -target bpf -Wall -Werror"
+else
+	skip_case "no clang" "--dump-c 'udp port 53' compiles with clang"
+	skip_case "no clang" "--dump-c 'ip6 protochain 6' compiles with clang"
+fi
+
+"$EBPFCAP" -d "nosuch primitive" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+is "$?" 1 "-d with an invalid filter: exit 1"
+grep -q 'invalid capture filter "nosuch primitive"' "$TEST_TMP/err"
+ok $? "-d with an invalid filter: libpcap's message on stderr"
+done_testing
