@@ -137,6 +137,9 @@ static int run_replay(const struct ebc_config *cfg)
 	if (fd >= 0) {
 		ret = ebc_replay__run(cfg, fd, &res, err, sizeof(err));
 		close(fd);
+		/* A failed replay (bad filter, link type, privileges) leaves no file. */
+		if (ret && strcmp(cfg->output, "-"))
+			unlink(cfg->output);
 	}
 	if (ret) {
 		ebc_err("%s", err);

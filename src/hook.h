@@ -37,6 +37,10 @@ struct ebc_hook_ops {
 	const char *name;
 	/* Load and attach; on error nothing stays attached and errbuf says why. */
 	int (*open)(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *errbuf, size_t len);
+	/* Load only, attach nothing (offline replay with BPF_PROG_TEST_RUN); close frees it. */
+	int (*load)(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *errbuf, size_t len);
+	/* The loaded program's fd (tc: the first direction the tap wants), or -ENOENT. */
+	int (*prog_fd)(const struct ebc_tap *tap);
 	/* Detach and free; accepts a tap whose open failed or never ran. */
 	void (*close)(struct ebc_tap *tap);
 };

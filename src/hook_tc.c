@@ -128,7 +128,7 @@ static void tc_close(struct ebc_tap *tap)
 	tap->priv = NULL;
 }
 
-static int tc_open(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *errbuf, size_t len)
+static int tc_load(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *errbuf, size_t len)
 {
 	struct tc_priv *p = calloc(1, sizeof(*p));
 	int err;
@@ -152,23 +152,48 @@ static int tc_open(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *err
 	p->skel->rodata->ebc_tap = tap->id;
 	p->skel->rodata->ebc_want_owner = ld->owners_fd >= 0;
 	err = ebc_hook__load(p->skel->obj, tap, ld, errbuf, len);
-	if (err)
-		goto fail;
-	for (int i = 0; i < 2; i++) {
-		if (!dir_wanted(tap, i))
-			continue;
-		err = attach_dir(tap, p, &p->dir[i], errbuf, len);
-		if (err)
-			goto fail;
-	}
-	return 0;
+	if (!err)
+		return 0;
 fail:
 	tc_close(tap);
 	return err;
 }
 
+static int tc_open(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *errbuf, size_t len)
+{
+	struct tc_priv *p;
+	int err;
+
+	err = tc_load(tap, ld, errbuf, len);
+	if (err)
+		return err;
+	p = tap->priv;
+	for (int i = 0; i < 2; i++) {
+		if (!dir_wanted(tap, i))
+			continue;
+		err = attach_dir(tap, p, &p->dir[i], errbuf, len);
+		if (err) {
+			tc_close(tap);
+			return err;
+		}
+	}
+	return 0;
+}
+
+static int tc_prog_fd(const struct ebc_tap *tap)
+{
+	const struct tc_priv *p = tap->priv;
+
+	for (int i = 0; p && i < 2; i++)
+		if (dir_wanted(tap, i))
+			return bpf_program__fd(p->dir[i].prog);
+	return -ENOENT;
+}
+
 const struct ebc_hook_ops ebc_hook_tc_ops = {
 	.name = "tc",
 	.open = tc_open,
+	.load = tc_load,
+	.prog_fd = tc_prog_fd,
 	.close = tc_close,
 };

@@ -92,15 +92,11 @@ static void xdp_close(struct ebc_tap *tap)
 	tap->priv = NULL;
 }
 
-static int xdp_open(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *errbuf, size_t len)
+static int xdp_load(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *errbuf, size_t len)
 {
-	struct xdp_priv *p;
+	struct xdp_priv *p = calloc(1, sizeof(*p));
 	int err;
 
-	err = check_free(tap, errbuf, len);
-	if (err)
-		return err;
-	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	p->link_fd = -1;
@@ -115,16 +111,38 @@ static int xdp_open(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *er
 	p->skel->rodata->ebc_tap = tap->id;
 	err = ebc_hook__load(p->skel->obj, tap, ld, errbuf, len);
 	if (!err)
-		err = xdp_attach(tap, p, errbuf, len);
-	if (!err)
 		return 0;
 fail:
 	xdp_close(tap);
 	return err;
 }
 
+static int xdp_open(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *errbuf, size_t len)
+{
+	int err;
+
+	err = check_free(tap, errbuf, len);
+	if (!err)
+		err = xdp_load(tap, ld, errbuf, len);
+	if (err)
+		return err;
+	err = xdp_attach(tap, tap->priv, errbuf, len);
+	if (err)
+		xdp_close(tap);
+	return err;
+}
+
+static int xdp_prog_fd(const struct ebc_tap *tap)
+{
+	const struct xdp_priv *p = tap->priv;
+
+	return p ? bpf_program__fd(p->skel->progs.ebc_xdp) : -ENOENT;
+}
+
 const struct ebc_hook_ops ebc_hook_xdp_ops = {
 	.name = "xdp",
 	.open = xdp_open,
+	.load = xdp_load,
+	.prog_fd = xdp_prog_fd,
 	.close = xdp_close,
 };
