@@ -36,10 +36,14 @@ declare -A WANT=(
 	# 118-byte ICMPv6 echoes and port unreachables; the IPv4 ones are 98 and 78.
 	["greater 100"]=8
 	["udp port 9999"]=0
+	# protochain is a bounded loop in the datapath program (cbpf2c).
+	["ip6 protochain 58"]=8
+	["ip6 protochain 17"]=4
 )
 for f in all "udp" "udp port 53" "icmp" "icmp6" "ip6" "ip" "tcp" \
 	"tcp[tcpflags] & tcp-syn != 0" "host 2001:2::2 and udp" "src host 198.18.0.2" \
-	"icmp[icmptype] = icmp-echoreply" "greater 100" "udp port 9999"; do
+	"icmp[icmptype] = icmp-echoreply" "greater 100" "udp port 9999" \
+	"ip6 protochain 58" "ip6 protochain 17"; do
 	out=$TEST_TMP/f.pcapng
 	expr=$f; [ "$f" = all ] && expr=""
 	capture_mix "$out" "${WANT[$f]}" 2 -i tc:va ${expr:+-f "$expr"}
