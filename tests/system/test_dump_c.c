@@ -254,26 +254,14 @@ static int test_exprs(const char *clang)
 }
 
 /* The hand-written programs reach what libpcap's compiler never emits (X shifts, TXA, M[]). */
+static int test_case(const char *name, const struct ebc_cbpf_prog *prog, void *clang)
+{
+	return test_prog(name, prog, clang);
+}
+
 static int test_cases(const char *clang)
 {
-	char name[160];
-	size_t i;
-	int ret;
-
-	for (i = 0; i < corpus_ncases; i++) {
-		struct ebc_cbpf_prog c = {
-			(struct ebc_cbpf_insn *)corpus_cases[i].prog, corpus_cases[i].len,
-		};
-
-		/* bpf_filter reads unwritten M[] as garbage: nothing to compare with */
-		if (corpus_cases[i].no_libpcap)
-			continue;
-		snprintf(name, sizeof(name), "case %s", corpus_cases[i].name);
-		ret = test_prog(name, &c, clang);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return corpus_each_case(test_case, (void *)clang);
 }
 
 static int clang_works(const char *clang)

@@ -225,26 +225,14 @@ static int test_exprs(void)
 }
 
 /* The hand-written cases exercise paths libpcap's compiler never emits. */
+static int test_case(const char *name, const struct ebc_cbpf_prog *prog, void *unused)
+{
+	return test_prog(name, prog);
+}
+
 static int test_cases(void)
 {
-	char name[160];
-	size_t i;
-	int ret;
-
-	for (i = 0; i < corpus_ncases; i++) {
-		struct ebc_cbpf_prog c = {
-			(struct ebc_cbpf_insn *)corpus_cases[i].prog, corpus_cases[i].len,
-		};
-
-		/* bpf_filter reads unwritten M[] as garbage; the other runs compare */
-		if (corpus_cases[i].no_libpcap)
-			continue;
-		snprintf(name, sizeof(name), "case %s", corpus_cases[i].name);
-		ret = test_prog(name, &c);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return corpus_each_case(test_case, NULL);
 }
 
 /*

@@ -1424,3 +1424,25 @@ const uint8_t *corpus_case_pkt(void)
 	pkt[14] = 0x45;
 	return pkt;
 }
+
+int corpus_each_case(int (*fn)(const char *name, const struct ebc_cbpf_prog *prog, void *arg),
+		     void *arg)
+{
+	char name[160];
+	int ret;
+
+	for (size_t i = 0; i < corpus_ncases; i++) {
+		struct ebc_cbpf_prog c = {
+			(struct ebc_cbpf_insn *)corpus_cases[i].prog, corpus_cases[i].len,
+		};
+
+		/* bpf_filter reads unwritten M[] as garbage: nothing to compare with */
+		if (corpus_cases[i].no_libpcap)
+			continue;
+		snprintf(name, sizeof(name), "case %s", corpus_cases[i].name);
+		ret = fn(name, &c, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

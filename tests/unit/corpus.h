@@ -75,6 +75,13 @@ struct corpus_case {
 
 extern const struct corpus_case corpus_cases[];
 extern const size_t corpus_ncases;
+
+/*
+ * Call fn for every hand-written case libpcap's bpf_filter() can judge (not
+ * the no_libpcap ones), named "case NAME"; stops at the first non-zero return.
+ */
+int corpus_each_case(int (*fn)(const char *name, const struct ebc_cbpf_prog *prog, void *arg),
+		     void *arg);
 /* The 64-byte packet the cases run on: byte i is 0x80 + i, byte 14 is 0x45. */
 const uint8_t *corpus_case_pkt(void);
 #define CORPUS_CASE_CAPLEN 64
