@@ -57,6 +57,15 @@ mount_fs() {
 NS_A=""; NS_B=""
 in_a() { nsenter --net="/run/netns/$NS_A" "$@"; }
 in_b() { nsenter --net="/run/netns/$NS_B" "$@"; }
+# Load a test fixture with iproute2 (ip/tc ... obj FILE) in namespace NS: in a
+# private mount namespace with its own bpffs, because iproute2 creates
+# /sys/fs/bpf/tc/globals and links beside it, which must not outlive the test.
+fixture_in() {	# fixture_in NS COMMAND...
+	local ns=$1; shift
+	unshare -m sh -c 'mount -t bpf bpf /sys/fs/bpf && exec nsenter --net="/run/netns/$0" "$@"' \
+		"$ns" "$@"
+}
+
 # Start a command in the background in A or B; BG_PID is the command itself
 # (nsenter execs it), so signals reach it and not a subshell.
 bg_a() { nsenter --net="/run/netns/$NS_A" "$@" & BG_PID=$!; }
@@ -79,6 +88,7 @@ cleanup_ns() {
 # addresses: no ARP, ND, MLD or router solicitations, so counts are exact.
 setup_pair() {
 	NS_A="ebc-$$-a"; NS_B="ebc-$$-b"
+	BPFFS_BEFORE=$(bpffs_entries)
 	TEST_TMP=$(mktemp -d /tmp/ebpfcap-test.XXXXXX)
 	trap cleanup_ns EXIT
 	ip netns add "$NS_A" && ip netns add "$NS_B" || return 1
@@ -154,6 +164,9 @@ wait_gone() {
 	return 1
 }
 
+# What is pinned in bpffs (nothing of ours may stay there).
+bpffs_entries() { find /sys/fs/bpf -mindepth 1 2>/dev/null | sort | xargs; }
+
 # Loaded ebc_* programs that no running ebpfcap holds: kept alive by a link or
 # a pin that outlived its process, i.e. leaked. Precise even while other
 # captures run on the machine.
@@ -176,6 +189,8 @@ nothing_attached() {	# nothing_attached NS DEV
 	nsenter --net="/run/netns/$ns" tc qdisc show dev "$dev" | grep -q clsact && { echo "# clsact left on $dev" >&2; return 1; }
 	[ -z "$(nsenter --net="/run/netns/$ns" tc filter show dev "$dev" ingress 2>/dev/null)" ] || { echo "# tc filter left on $dev" >&2; return 1; }
 	[ -z "$(leaked_progs)" ] || { echo "# leaked programs: $(leaked_progs | xargs)" >&2; return 1; }
+	[ "$(bpffs_entries)" = "${BPFFS_BEFORE-$(bpffs_entries)}" ] ||
+		{ echo "# new in bpffs: $(bpffs_entries)" >&2; return 1; }
 	return 0
 }
 

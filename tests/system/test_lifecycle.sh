@@ -46,7 +46,7 @@ expect_fail "ebpfcap: cannot create a 8192 KiB BPF ring buffer: Operation not pe
 AS=()
 
 # Someone else's XDP program stays, and is named.
-in_a ip link set dev va xdpgeneric obj "$XDP_PASS_OBJ" sec xdp
+fixture_in "$NS_A" ip link set dev va xdpgeneric obj "$XDP_PASS_OBJ" sec xdp
 foreign=$(in_a ip -d link show va | grep -oE 'prog/xdp id [0-9]+' | awk '{print $3}')
 FOREIGN_XDP=1
 expect_fail "ebpfcap: va already has an XDP program attached (id $foreign): ebpfcap does not replace it (capture at tc instead: -i tc:va)" \

@@ -10,7 +10,7 @@ FIXTURE=$top_builddir/tests/data/vlan_push.bpf.o
 [ -f "$FIXTURE" ] || skip_all "fixture $FIXTURE not built (make check)"
 setup_pair || skip_all "cannot create network namespaces"
 in_a tc qdisc add dev va clsact
-in_a tc filter add dev va egress bpf da obj "$FIXTURE" sec tc 2>/dev/null ||
+fixture_in "$NS_A" tc filter add dev va egress bpf da obj "$FIXTURE" sec tc 2>/dev/null ||
 	skip_all "cannot load the VLAN fixture with tc (iproute2 without libbpf?)"
 out=$TEST_TMP/v.pcapng
 
