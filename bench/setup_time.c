@@ -14,9 +14,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/bpf.h>
-#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "bench_util.h"
 #include "filter.h"
 #include "xlate.h"
 #include "xlate_dump.h"
@@ -38,43 +37,21 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* A tc program around the translated body, as the datapath calls it (r1 data, r2 end, r3 len). */
+/* ebpfcap's pipeline: compile, translate, load behind the datapath's call. */
 static int load_ours(const char *expr)
 {
 	struct ebc_cbpf_prog cbpf = { 0 };
-	struct ebc_ebpf_prog body = { 0 };
-	struct ebc_xlate_opts xo = { .mode = EBC_XLATE_DIRECT };
-	struct bpf_insn head[] = {
-		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 2, .src_reg = 1,
-		  .off = offsetof(struct __sk_buff, data_end) },
-		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 3, .src_reg = 1,
-		  .off = offsetof(struct __sk_buff, len) },
-		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 1, .src_reg = 1,
-		  .off = offsetof(struct __sk_buff, data) },
-		{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL, .imm = 1 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	size_t nhead = sizeof(head) / sizeof(head[0]);
-	struct bpf_insn *insns;
 	char err[256];
-	int fd = -1;
+	int fd;
 
-	if (ebc_filter__compile(expr, 1, 262144, &cbpf, err, sizeof(err)) ||
-	    ebc_xlate(&cbpf, &xo, &body, err, sizeof(err))) {
+	if (ebc_filter__compile(expr, 1, 262144, &cbpf, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
-		goto out;
+		return -1;
 	}
-	insns = malloc((nhead + body.len) * sizeof(*insns));
-	if (insns) {
-		memcpy(insns, head, sizeof(head));
-		memcpy(insns + nhead, body.insns, body.len * sizeof(*insns));
-		fd = bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "bench_ours", "GPL", insns,
-				   nhead + body.len, NULL);
-		free(insns);
-	}
-out:
+	fd = bench_load_ours(&cbpf, BENCH_CALL, err, sizeof(err));
+	if (fd < 0)
+		fprintf(stderr, "%s\n", err);
 	ebc_cbpf_prog__free(&cbpf);
-	ebc_ebpf_prog__free(&body);
 	return fd;
 }
 
@@ -128,19 +105,6 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 7;
@@ -176,7 +140,7 @@ int main(int argc, char **argv)
 			ours[r] = t1 - t0;
 			theirs[r] = t2 - t1;
 		}
-		double mo = median(ours, rounds), mt = median(theirs, rounds);
+		double mo = bench_median(ours, rounds), mt = bench_median(theirs, rounds);
 
 		tot_ours += mo;
 		tot_theirs += mt;
