@@ -8,10 +8,13 @@
  * goes to (or the shared "no match" exit); the second patches offsets through
  * the old→new index table.
  *
- * Register use in the emitted subprogram body:
- *   r0 = A (so "ret a" is a bare exit), r6 = X, r4 = scratch packet pointer,
+ * Register use in the emitted body:
+ *   r0 = A (so "ret a" is a bare exit), r5 = X, r4 = scratch packet pointer,
  *   r1/r2/r3 = packet start, end, wire length (never written),
  *   M[0..15] = 64 bytes below r10, then one 8-byte loop counter per loop head.
+ * Only caller-saved registers (r0-r5) are written, so the body can also be
+ * spliced inline at a call site (src/inject.c), its r10 offsets moved below
+ * the caller's stack.
  * A and X only ever see 32-bit ALU ops and zero-extending loads, so their
  * upper halves stay zero and classic's unsigned 32-bit arithmetic is kept.
  *
@@ -40,7 +43,7 @@
 #define R_END	BPF_REG_2
 #define R_LEN	BPF_REG_3
 #define R_TMP	BPF_REG_4
-#define R_X	BPF_REG_6
+#define R_X	BPF_REG_5
 #define R_FP	BPF_REG_10
 
 /*
