@@ -5,6 +5,8 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include "bench_util.h"
+#include "capture.h"
+#include "inject.h"
 #include "xlate.h"
 
 #define LOG_SIZE (1 << 20)
@@ -56,7 +58,7 @@ int bench_load_ours(const struct ebc_cbpf_prog *cbpf, enum bench_ours_shape shap
 {
 	struct ebc_xlate_opts xo = { .mode = EBC_XLATE_DIRECT };
 	struct ebc_ebpf_prog body = { 0 };
-	/* The call's imm is relative to the next instruction: the body follows exit. */
+	/* The call's imm is relative to the next instruction: the stub follows exit. */
 	const struct bpf_insn head[] = {
 		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 2, .src_reg = 1,
 		  .off = offsetof(struct __sk_buff, data_end) },
@@ -66,24 +68,35 @@ int bench_load_ours(const struct ebc_cbpf_prog *cbpf, enum bench_ours_shape shap
 		  .off = offsetof(struct __sk_buff, data) },
 		{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL, .imm = 1 },
 		{ .code = BPF_JMP | BPF_EXIT },
+		/* the stub, as bpf/common.bpf.h compiles it */
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .imm = EBC_FILTER_MARKER },
+		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	/* Without the call, the body's exits end the program with its r0. */
-	size_t nhead = sizeof(head) / sizeof(head[0]) - (shape == BENCH_NO_CALL ? 2 : 0);
-	struct bpf_insn *insns;
+	size_t nhead = sizeof(head) / sizeof(head[0]), n;
+	struct bpf_insn *insns = NULL;
 	int fd;
 
 	fd = ebc_xlate(cbpf, &xo, &body, err, errlen);
 	if (fd)
 		return fd;
-	insns = malloc((nhead + body.len) * sizeof(*insns));
-	if (!insns) {
-		ebc_ebpf_prog__free(&body);
-		snprintf(err, errlen, "cannot load the translation: %s", strerror(ENOMEM));
-		return -ENOMEM;
+	if (shape == BENCH_SPLICED) {
+		fd = ebc_inject__splice(head, nhead, body.insns, body.len, &insns, &n);
+	} else {
+		/* the call form: the body replaces the stub, as the first datapath did */
+		n = nhead - 2 + body.len;
+		insns = malloc(n * sizeof(*insns));
+		fd = insns ? 0 : -ENOMEM;
+		if (insns) {
+			memcpy(insns, head, (nhead - 2) * sizeof(*insns));
+			memcpy(insns + nhead - 2, body.insns, body.len * sizeof(*insns));
+		}
 	}
-	memcpy(insns, head, nhead * sizeof(*insns));
-	memcpy(insns + nhead, body.insns, body.len * sizeof(*insns));
-	fd = bench_load_tc("bench_ours", insns, nhead + body.len, err, errlen);
+	if (fd) {
+		ebc_ebpf_prog__free(&body);
+		snprintf(err, errlen, "cannot build the program: %s", strerror(-fd));
+		return fd;
+	}
+	fd = bench_load_tc("bench_ours", insns, n, err, errlen);
 	free(insns);
 	ebc_ebpf_prog__free(&body);
 	return fd;

@@ -11,11 +11,12 @@
 int bench_load_tc(const char *name, const struct bpf_insn *insns, size_t len,
 		  char *err, size_t errlen);
 /*
- * Translate cbpf with ebc_xlate() and load it as the datapath calls it: a tc
- * program that sets r1 = data, r2 = data_end, r3 = len and calls the body.
- * BENCH_NO_CALL runs the body as the program itself, to price the call.
+ * Translate cbpf with ebc_xlate() and load it in a tc program that sets
+ * r1 = data, r2 = data_end, r3 = len and calls the filter stub. BENCH_SPLICED
+ * then splices the body in place of the call with ebc_inject__splice(), as the
+ * datapath does; BENCH_CALL keeps a BPF-to-BPF call to the body, to price it.
  */
-enum bench_ours_shape { BENCH_CALL, BENCH_NO_CALL };
+enum bench_ours_shape { BENCH_SPLICED, BENCH_CALL };
 int bench_load_ours(const struct ebc_cbpf_prog *cbpf, enum bench_ours_shape shape,
 		    char *err, size_t errlen);
 /* Sorts v in place. */
