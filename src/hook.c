@@ -25,15 +25,12 @@ const char *ebc_hook__hint(int err)
 	}
 }
 
-/* The per-CPU scratch copy (tc, VLAN-offloaded packets): one slot per possible CPU. */
-static int size_scratch(struct bpf_object *obj)
+/* The per-CPU filter copy (tc, VLAN-offloaded packets): the run's one map. */
+static int share_scratch(struct bpf_object *obj, const struct ebc_tap_load *ld)
 {
 	struct bpf_map *scratch = bpf_object__find_map_by_name(obj, "ebc_scratch");
-	int ncpus = libbpf_num_possible_cpus();
 
-	if (!scratch)
-		return 0;
-	return ncpus < 0 ? ncpus : bpf_map__set_max_entries(scratch, ncpus);
+	return scratch ? bpf_map__reuse_fd(scratch, ld->scratch_fd) : 0;
 }
 
 /* Programs that name the process behind a packet read the owners' map; without it, a stub map. */
@@ -68,7 +65,7 @@ int ebc_hook__load(struct bpf_object *obj, const struct ebc_tap *tap, const stru
 			   tap->ifc.name, ebc_strerror(err));
 		return err;
 	}
-	err = size_scratch(obj);
+	err = share_scratch(obj, ld);
 	if (!err)
 		err = share_owners(obj, ld);
 	if (err) {

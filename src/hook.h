@@ -27,6 +27,7 @@ struct ebc_tap {
 struct ebc_tap_load {
 	int ring_fd;
 	int stats_fd;
+	int scratch_fd;		/* per-CPU filter copy (see bpf/tc.bpf.c) */
 	int owners_fd;		/* socket-owner map, or -1 when owners are not tracked */
 	unsigned int snaplen;
 	const struct bpf_insn *filter;

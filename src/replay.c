@@ -131,6 +131,7 @@ static int load_program(struct replay *r, char *errbuf, size_t len)
 	struct ebc_tap_load ld = {
 		.ring_fd = ebc_ring__fd(r->ring),
 		.stats_fd = ebc_ring__stats_fd(r->ring),
+		.scratch_fd = ebc_ring__scratch_fd(r->ring),
 		.owners_fd = -1,
 		.snaplen = r->cfg->snaplen,
 		.filter = r->filter.insns,

@@ -11,6 +11,7 @@
 struct ebc_ring {
 	int ring_fd;
 	int stats_fd;
+	int scratch_fd;
 	int ncpus;
 	struct ring_buffer *rb;
 	ebc_ring_cb cb;
@@ -44,6 +45,18 @@ static int create_maps(struct ebc_ring *r, size_t bytes, char *errbuf, size_t le
 			   ebc_strerror(r->stats_fd), ebc_hook__hint(r->stats_fd));
 		return r->stats_fd;
 	}
+	/*
+	 * One filter copy per CPU for all taps: a program runs to its end before
+	 * another can run on the same CPU, so they never share it at once.
+	 */
+	r->scratch_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "ebc_scratch", sizeof(__u32),
+				       EBC_SCRATCH_LEN, r->ncpus, NULL);
+	if (r->scratch_fd < 0) {
+		ebc_errbuf(errbuf, len, "cannot create the %d KiB per-CPU scratch map: %s (%s)",
+			   EBC_SCRATCH_LEN >> 10, ebc_strerror(r->scratch_fd),
+			   ebc_hook__hint(r->scratch_fd));
+		return r->scratch_fd;
+	}
 	return 0;
 }
 
@@ -54,7 +67,7 @@ struct ebc_ring *ebc_ring__new(size_t bytes, ebc_ring_cb cb, void *ctx, char *er
 
 	if (!r)
 		return NULL;
-	r->ring_fd = r->stats_fd = -1;
+	r->ring_fd = r->stats_fd = r->scratch_fd = -1;
 	r->cb = cb;
 	r->ctx = ctx;
 	r->ncpus = libbpf_num_possible_cpus();
@@ -82,6 +95,11 @@ int ebc_ring__fd(const struct ebc_ring *r)
 int ebc_ring__stats_fd(const struct ebc_ring *r)
 {
 	return r->stats_fd;
+}
+
+int ebc_ring__scratch_fd(const struct ebc_ring *r)
+{
+	return r->scratch_fd;
 }
 
 int ebc_ring__poll(struct ebc_ring *r, int timeout_ms)
@@ -124,6 +142,8 @@ void ebc_ring__free(struct ebc_ring *r)
 	ring_buffer__free(r->rb);
 	if (r->stats_fd >= 0)
 		close(r->stats_fd);
+	if (r->scratch_fd >= 0)
+		close(r->scratch_fd);
 	if (r->ring_fd >= 0)
 		close(r->ring_fd);
 	free(r);

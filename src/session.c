@@ -184,6 +184,7 @@ static int open_taps(struct ebc_session *c, char *errbuf, size_t len)
 	struct ebc_tap_load ld = {
 		.ring_fd = ebc_ring__fd(c->ring),
 		.stats_fd = ebc_ring__stats_fd(c->ring),
+		.scratch_fd = ebc_ring__scratch_fd(c->ring),
 		.owners_fd = c->owners ? ebc_owners__map_fd(c->owners) : -1,
 		.snaplen = c->cfg->snaplen,
 	};
