@@ -105,15 +105,11 @@ int ebc_ifaces__find(const char *name, struct ebc_iface *out)
 	return err;
 }
 
-int ebc_ifaces__refresh(struct ebc_iface *ifc)
+const struct ebc_iface *ebc_ifaces__by_index(const struct ebc_iface *list, size_t n,
+					     unsigned int ifindex)
 {
-	struct ebc_iface now;
-	int err;
-
-	err = ebc_ifaces__find(ifc->name, &now);
-	if (err)
-		return err;
-	ifc->rx_dropped = now.rx_dropped;
-	ifc->tx_dropped = now.tx_dropped;
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		if (list[i].ifindex == ifindex)
+			return &list[i];
+	return NULL;
 }

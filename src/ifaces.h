@@ -26,7 +26,8 @@ struct ebc_iface {
 int ebc_ifaces__list(struct ebc_iface **out, size_t *n);
 /* One device by name: 0, or -ENODEV. */
 int ebc_ifaces__find(const char *name, struct ebc_iface *out);
-/* Refresh the drop counters of ifc. */
-int ebc_ifaces__refresh(struct ebc_iface *ifc);
+/* The device with ifindex in a list from ebc_ifaces__list(), or NULL. */
+const struct ebc_iface *ebc_ifaces__by_index(const struct ebc_iface *list, size_t n,
+					     unsigned int ifindex);
 
 #endif /* EBPFCAP_IFACES_H */

@@ -347,21 +347,30 @@ static int write_headers(struct ebc_session *c, int fd)
 	return err < 0 ? err : 0;
 }
 
-/* One statistics block per interface with the counters so far; res (may be NULL) gets the totals. */
+/*
+ * One statistics block per interface with the counters so far; res (may be
+ * NULL) gets the totals. The devices' own drop counters come from one listing
+ * for the whole round.
+ */
 static int write_statistics(struct ebc_session *c, struct ebc_session_result *res)
 {
 	uint64_t now = clock_ns(CLOCK_REALTIME);
+	struct ebc_iface *devs = NULL;
+	size_t ndevs = 0;
 	int err = 0;
 
+	if (ebc_ifaces__list(&devs, &ndevs))
+		ebc_warn("cannot read the devices' drop counters");
 	for (size_t i = 0; i < c->ntaps && !err; i++) {
 		struct tap_state *t = &c->taps[i];
+		const struct ebc_iface *dev = ebc_ifaces__by_index(devs, ndevs, t->tap.ifc.ifindex);
 		struct ebc_tap_stats st = { 0 };
-		uint64_t dev_drops;
+		uint64_t dev_drops = 0;
 
 		if (ebc_ring__tap_stats(c->ring, t->tap.id, &st))
 			ebc_warn("cannot read the statistics of %s", t->tap.ifc.name);
-		ebc_ifaces__refresh(&t->tap.ifc);
-		dev_drops = t->tap.ifc.rx_dropped + t->tap.ifc.tx_dropped - t->dev_drops_start;
+		if (dev)
+			dev_drops = dev->rx_dropped + dev->tx_dropped - t->dev_drops_start;
 		if (res) {
 			res->seen += st.seen;
 			res->dropped += st.ring_drops;
@@ -371,6 +380,7 @@ static int write_statistics(struct ebc_session *c, struct ebc_session_result *re
 			.ifrecv = st.seen, .ifdrop = dev_drops, .filteraccept = st.accepted,
 			.osdrop = st.ring_drops });
 	}
+	free(devs);
 	return err;
 }
 
