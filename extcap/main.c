@@ -68,16 +68,11 @@ static int print_config(const struct ebc_config *cfg)
 /* The GUI's validation call: exit 0, and one line on stdout when the filter is invalid. */
 static int check_filter(const struct ebc_config *cfg)
 {
-	struct ebc_cbpf_prog cbpf = { 0 };
 	struct ebc_ebpf_prog prog = { 0 };
-	struct ebc_xlate_opts xo = { .mode = EBC_XLATE_DIRECT };
 	char err[512];
 
-	if (ebc_filter__compile(cfg->filter, 1 /* DLT_EN10MB */, cfg->snaplen, &cbpf, err,
-				sizeof(err)) ||
-	    ebc_xlate(&cbpf, &xo, &prog, err, sizeof(err)))
+	if (ebc_xlate__expr(cfg->filter, 1 /* DLT_EN10MB */, cfg->snaplen, &prog, err, sizeof(err)))
 		printf("%s\n", err);
-	ebc_cbpf_prog__free(&cbpf);
 	ebc_ebpf_prog__free(&prog);
 	return 0;
 }

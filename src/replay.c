@@ -21,7 +21,6 @@
 struct bpf_program;
 #include <pcap/dlt.h>
 #include <pcap/pcap.h>
-#include "filter.h"
 #include "hook.h"
 #include "inject.h"
 #include "log.h"
@@ -92,16 +91,7 @@ static int open_input(struct replay *r, char *errbuf, size_t len)
 
 static int compile_filter(struct replay *r, char *errbuf, size_t len)
 {
-	struct ebc_xlate_opts xo = { .mode = EBC_XLATE_DIRECT };
-	struct ebc_cbpf_prog cbpf = { 0 };
-	int err;
-
-	err = ebc_filter__compile(r->cfg->filter, DLT_EN10MB, r->cfg->snaplen, &cbpf, errbuf, len);
-	if (err)
-		return err;
-	err = ebc_xlate(&cbpf, &xo, &r->filter, errbuf, len);
-	ebc_cbpf_prog__free(&cbpf);
-	return err;
+	return ebc_xlate__expr(r->cfg->filter, DLT_EN10MB, r->cfg->snaplen, &r->filter, errbuf, len);
 }
 
 /* The ring callback: a record of the packet just run. */

@@ -8,7 +8,6 @@
 #include <linux/bpf.h>
 #include "capture.h"
 #include "session.h"
-#include "filter.h"
 #include "hook.h"
 #include "ifaces.h"
 #include "inject.h"
@@ -154,10 +153,7 @@ static int select_taps(struct ebc_session *c, char *errbuf, size_t len)
 static const struct ebc_ebpf_prog *filter_for(struct ebc_session *c, int dlt, char *errbuf,
 					      size_t len)
 {
-	struct ebc_cbpf_prog cbpf = { 0 };
 	struct link_filter *f;
-	struct ebc_xlate_opts xo = { .mode = EBC_XLATE_DIRECT };
-	int err;
 
 	for (size_t i = 0; i < c->nfilters; i++)
 		if (c->filters[i].dlt == dlt)
@@ -165,12 +161,7 @@ static const struct ebc_ebpf_prog *filter_for(struct ebc_session *c, int dlt, ch
 	if (c->nfilters == sizeof(c->filters) / sizeof(c->filters[0]))
 		return NULL;
 	f = &c->filters[c->nfilters];
-	err = ebc_filter__compile(c->cfg->filter, dlt, c->cfg->snaplen, &cbpf, errbuf, len);
-	if (err)
-		return NULL;
-	err = ebc_xlate(&cbpf, &xo, &f->prog, errbuf, len);
-	ebc_cbpf_prog__free(&cbpf);
-	if (err)
+	if (ebc_xlate__expr(c->cfg->filter, dlt, c->cfg->snaplen, &f->prog, errbuf, len))
 		return NULL;
 	f->dlt = dlt;
 	c->nfilters++;

@@ -35,6 +35,7 @@
 #include <linux/bpf.h>
 #include <linux/filter.h>
 
+#include "filter.h"
 #include "log.h"
 #include "xlate.h"
 
@@ -796,4 +797,18 @@ void ebc_ebpf_prog__free(struct ebc_ebpf_prog *prog)
 	free(prog->insns);
 	prog->insns = NULL;
 	prog->len = 0;
+}
+
+int ebc_xlate__expr(const char *expr, int dlt, unsigned int snaplen, struct ebc_ebpf_prog *out,
+		    char *errbuf, size_t errlen)
+{
+	struct ebc_xlate_opts xo = { .mode = EBC_XLATE_DIRECT };
+	struct ebc_cbpf_prog cbpf = { 0 };
+	int err;
+
+	err = ebc_filter__compile(expr, dlt, snaplen, &cbpf, errbuf, errlen);
+	if (!err)
+		err = ebc_xlate(&cbpf, &xo, out, errbuf, errlen);
+	ebc_cbpf_prog__free(&cbpf);
+	return err;
 }

@@ -43,5 +43,12 @@ int ebc_cbpf_check(const struct ebc_cbpf_prog *prog, char *errbuf, size_t errlen
 int ebc_xlate(const struct ebc_cbpf_prog *in, const struct ebc_xlate_opts *opts,
 	      struct ebc_ebpf_prog *out, char *errbuf, size_t errlen);
 void ebc_ebpf_prog__free(struct ebc_ebpf_prog *prog);
+/*
+ * A capture filter expression straight to the direct-mode translation: compiled
+ * by libpcap for link type dlt with snaplen, validated, translated. NULL or ""
+ * accepts everything. 0 or -errno with the one-line reason in errbuf.
+ */
+int ebc_xlate__expr(const char *expr, int dlt, unsigned int snaplen, struct ebc_ebpf_prog *out,
+		    char *errbuf, size_t errlen);
 
 #endif /* EBPFCAP_XLATE_H */

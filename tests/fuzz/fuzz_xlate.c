@@ -12,7 +12,7 @@
  *
  * Build and run (see the report in issue 3):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -include autoconfig.h \
- *     -Isrc -Itests/unit tests/fuzz/fuzz_xlate.c src/xlate.c src/log.c \
+ *     -Isrc -Itests/unit tests/fuzz/fuzz_xlate.c src/xlate.c src/filter.c src/log.c \
  *     tests/unit/ebpf_interp.c -lpcap -lbpf -o fuzz_xlate
  *   ./fuzz_xlate -max_total_time=30 -max_len=512
  */

@@ -11,7 +11,7 @@ seconds=${FUZZ_SECONDS:-20}
 
 "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-include "$top_builddir/autoconfig.h" -I"$top_srcdir/src" -I"$top_srcdir/bpf" \
-	-I"$top_srcdir/tests/unit" "$top_srcdir/tests/fuzz/fuzz_xlate.c" "$top_srcdir/src/xlate.c" \
+	-I"$top_srcdir/tests/unit" "$top_srcdir/tests/fuzz/fuzz_xlate.c" "$top_srcdir/src/xlate.c" "$top_srcdir/src/filter.c" \
 	"$top_srcdir/src/log.c" "$top_srcdir/tests/unit/ebpf_interp.c" -lpcap -lbpf \
 	-o "$TEST_TMP/fuzz_xlate" >"$TEST_TMP/build.log" 2>&1 ||
 	{ grep -q 'fuzzer' "$TEST_TMP/build.log" && skip_all "clang has no libFuzzer runtime (apt-get install libclang-rt-dev)"; cat "$TEST_TMP/build.log"; ok 1 "fuzzer builds"; done_testing; exit 1; }

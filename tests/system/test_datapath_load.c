@@ -13,7 +13,6 @@
 #include <unistd.h>
 #include <linux/bpf.h>
 #include "../unit/corpus.h"
-#include "filter.h"
 #include "hook.h"
 #include "inject.h"
 #include "ring.h"
@@ -29,9 +28,7 @@ static int ignore(void *ctx, const struct ebc_rec *rec, const void *data)
 static int load_one(const struct ebc_hook_ops *ops, struct ebc_ring *ring, const char *expr,
 		    char *errbuf, size_t len)
 {
-	struct ebc_cbpf_prog cbpf = { 0 };
 	struct ebc_ebpf_prog prog = { 0 };
-	struct ebc_xlate_opts xo = { .mode = EBC_XLATE_DIRECT };
 	struct ebc_tap tap = { .kind = ops == &ebc_hook_xdp_ops ? EBC_TAP_XDP : EBC_TAP_TC,
 			       .dir = EBC_DIR_BOTH };
 	struct ebc_tap_load ld = {
@@ -42,16 +39,13 @@ static int load_one(const struct ebc_hook_ops *ops, struct ebc_ring *ring, const
 	int err;
 
 	snprintf(tap.ifc.name, sizeof(tap.ifc.name), "test");
-	err = ebc_filter__compile(expr, 1 /* DLT_EN10MB */, EBC_SNAPLEN_MAX, &cbpf, errbuf, len);
-	if (!err)
-		err = ebc_xlate(&cbpf, &xo, &prog, errbuf, len);
+	err = ebc_xlate__expr(expr, 1 /* DLT_EN10MB */, EBC_SNAPLEN_MAX, &prog, errbuf, len);
 	if (!err) {
 		ld.filter = prog.insns;
 		ld.filter_len = prog.len;
 		err = ops->load(&tap, &ld, errbuf, len);
 		ops->close(&tap);
 	}
-	ebc_cbpf_prog__free(&cbpf);
 	ebc_ebpf_prog__free(&prog);
 	return err;
 }
