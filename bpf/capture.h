@@ -85,7 +85,8 @@ struct ebc_tap_stats {
  * the filter may read (direct packet access), r3 = packet length on the wire.
  * Returns in r0 the number of bytes to capture (0: no match). The loader finds
  * the stub by its marker instruction (r0 = EBC_FILTER_MARKER as the stub's
- * first instruction) and replaces it with the translated capture filter.
+ * first instruction), puts the translated capture filter in place of every
+ * call to it, and drops the stub (src/inject.c).
  */
 #define EBC_FILTER_MARKER 0x7ebcf17
 

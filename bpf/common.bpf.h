@@ -3,8 +3,8 @@
  * What every capture program shares: the ring buffer and statistics maps
  * (created by user space and reused by each object), the filter stub, and the
  * record emission. Everything here is always inlined except the stub, which
- * must stay the program's only, and so last, subprogram: the loader replaces
- * it with the translated capture filter.
+ * must stay the program's only subprogram: the loader inlines the translated
+ * capture filter at each call to it and drops it.
  */
 #ifndef EBPFCAP_COMMON_BPF_H
 #define EBPFCAP_COMMON_BPF_H
