@@ -12,18 +12,34 @@ enum ebc_hook {
 	EBC_HOOK_TC_INGRESS = 1,
 	EBC_HOOK_TC_EGRESS = 2,
 	EBC_HOOK_XDP = 3,
+	EBC_HOOK_TRACE = 4,	/* a tracepoint or kernel function: see ebc_rec.trace */
 };
 
 /* Record flags. */
 #define EBC_REC_F_PID      (1U << 0)	/* pid, tid and comm are valid */
 #define EBC_REC_F_VERDICT  (1U << 1)	/* verdict is valid */
 #define EBC_REC_F_VLAN     (1U << 2)	/* the tag was in skb metadata: see vlan_* */
+#define EBC_REC_F_L3       (1U << 3)	/* no MAC header: data starts at the IP header */
+#define EBC_REC_F_REASON   (1U << 4)	/* trace.reason is a drop reason */
+#define EBC_REC_F_NETNS    (1U << 5)	/* trace.netns is valid */
 
 #define EBC_COMM_LEN 16
 #define EBC_MAX_TAPS 256
 #define EBC_SNAPLEN_MAX 262144
 /* The copy a VLAN-offloaded packet is filtered on: every filter load ends below 64 KiB. */
 #define EBC_SCRATCH_LEN 65536
+
+/*
+ * What a tracing tap adds: where in the kernel the packet was seen. The
+ * device is named here because it may live in another network namespace
+ * than the capturing process, where no ifindex lookup could find it.
+ */
+struct ebc_rec_trace {
+	__u64 location;		/* kfree_skb: the caller that dropped it (kernel address) */
+	__u32 reason;		/* with EBC_REC_F_REASON: enum skb_drop_reason */
+	__u32 netns;		/* with EBC_REC_F_NETNS: the network namespace inode */
+	char ifname[16];	/* "" when the skb had no device */
+};
 
 /*
  * One captured packet in the ring buffer: this header, then caplen bytes.
@@ -57,6 +73,7 @@ struct ebc_rec {
 	__u16 vlan_proto;	/* TPID, network byte order */
 	__u16 vlan_tci;		/* host byte order */
 	__u32 vlan_caplen;
+	struct ebc_rec_trace trace;	/* EBC_HOOK_TRACE only; zero elsewhere */
 };
 
 /*
@@ -81,13 +98,47 @@ struct ebc_tap_stats {
 };
 
 /*
- * The filter stub. Called with r1 = first packet byte, r2 = end of the bytes
- * the filter may read (direct packet access), r3 = packet length on the wire.
- * Returns in r0 the number of bytes to capture (0: no match). The loader finds
- * the stub by its marker instruction (r0 = EBC_FILTER_MARKER as the stub's
- * first instruction), puts the translated capture filter in place of every
- * call to it, and drops the stub (src/inject.c).
+ * Metadata a classic program reads with Linux's ancillary loads
+ * (ld [SKF_AD_OFF + SKF_AD_*]), filled by the hook before the filter runs when
+ * the translation asks for it. One __u32 per SKF_AD_* code, in code order
+ * (field = code / 4), values as the kernel's classic BPF gives them.
+ * A hook answers only what it knows; ebc_xlate refuses the rest by name.
+ */
+struct ebc_anc {
+	__u32 protocol;		/* SKF_AD_PROTOCOL: ethertype, host order */
+	__u32 pkttype;		/* SKF_AD_PKTTYPE: PACKET_HOST, ... */
+	__u32 ifindex;		/* SKF_AD_IFINDEX */
+	__u32 nlattr;		/* SKF_AD_NLATTR: never answered */
+	__u32 nlattr_nest;	/* SKF_AD_NLATTR_NEST: never answered */
+	__u32 mark;		/* SKF_AD_MARK */
+	__u32 queue;		/* SKF_AD_QUEUE */
+	__u32 hatype;		/* SKF_AD_HATYPE: ARPHRD_* */
+	__u32 rxhash;		/* SKF_AD_RXHASH */
+	__u32 cpu;		/* SKF_AD_CPU */
+	__u32 alu_xor_x;	/* SKF_AD_ALU_XOR_X: not a load, translated inline */
+	__u32 vlan_tci;		/* SKF_AD_VLAN_TAG: TCI of the tag kept in metadata */
+	__u32 vlan_present;	/* SKF_AD_VLAN_TAG_PRESENT: 1 when there is one */
+	__u32 pay_offset;	/* SKF_AD_PAY_OFFSET: never answered */
+	__u32 random;		/* SKF_AD_RANDOM */
+	__u32 vlan_tpid;	/* SKF_AD_VLAN_TPID: host order */
+};
+#define EBC_ANC_FIELDS 16
+/* Bit (code / 4) per ancillary load a hook answers: the translator's anc_mask. */
+#define EBC_ANC_BIT(code) (1U << ((code) / 4))
+
+/*
+ * The filter stubs. Called with r1 = first packet byte, r2 = end of the bytes
+ * the filter may read (direct packet access, or the end of a copy in map
+ * memory), r3 = packet length on the wire, r4 = struct ebc_anc * (read only
+ * when the filter uses ancillary loads; may be NULL otherwise). Returns in r0
+ * the number of bytes to capture (0: no match). The loader finds each stub by
+ * its marker instruction (r0 = marker, the stub's first instruction), puts the
+ * translated capture filter in place of every call to it, and drops the stub
+ * (src/inject.c). A program has the link-layer stub, and tracing programs also
+ * the L3 one: the same expression compiled for raw IP, run on packets that
+ * have no MAC header.
  */
 #define EBC_FILTER_MARKER 0x7ebcf17
+#define EBC_FILTER_MARKER_L3 0x7ebcf13
 
 #endif /* EBPFCAP_CAPTURE_H */
