@@ -35,19 +35,36 @@ struct {
 /* Set by user space before load; the verifier sees them as constants. */
 const volatile __u32 ebc_snaplen = EBC_SNAPLEN_MAX;
 const volatile __u32 ebc_tap = 0;
+/* The filter reads ancillary data (SKF_AD_*): the hook fills a struct ebc_anc for it. */
+const volatile bool ebc_need_anc = false;
+/* ARPHRD_* of the device (SKF_AD_HATYPE), set by user space. */
+const volatile __u32 ebc_hatype = 1;
 
 /*
  * The filter stub: its first instruction is the marker the loader looks for.
  * The asm output keeps clang from folding a constant result into the caller;
  * the inputs keep the arguments alive in r1-r3.
  */
-static __noinline __u32 ebc_filter(void *data, void *data_end, __u32 len)
+static __noinline __u32 ebc_filter(void *data, void *data_end, __u32 len, void *anc)
 {
 	__u32 ret;
 
 	asm volatile("%[ret] = %[marker]"
 		     : [ret] "=r"(ret)
-		     : [marker] "i"(EBC_FILTER_MARKER), "r"(data), "r"(data_end), "r"(len));
+		     : [marker] "i"(EBC_FILTER_MARKER), "r"(data), "r"(data_end), "r"(len),
+		       "r"(anc));
+	return ret;
+}
+
+/* The same expression compiled for raw IP: tracing taps run it on packets without a MAC header. */
+static __noinline __u32 ebc_filter_l3(void *data, void *data_end, __u32 len, void *anc)
+{
+	__u32 ret;
+
+	asm volatile("%[ret] = %[marker]"
+		     : [ret] "=r"(ret)
+		     : [marker] "i"(EBC_FILTER_MARKER_L3), "r"(data), "r"(data_end), "r"(len),
+		       "r"(anc));
 	return ret;
 }
 
@@ -60,12 +77,12 @@ static __always_inline struct ebc_tap_stats *ebc_stats_get(void)
 
 /* Run the filter; returns the number of bytes to capture, 0 when rejected. */
 static __always_inline __u32 ebc_match(struct ebc_tap_stats *st, void *data, void *data_end,
-				       __u32 len)
+				       __u32 len, struct ebc_anc *anc)
 {
 	__u32 caplen;
 
 	st->seen++;
-	caplen = ebc_filter(data, data_end, len);
+	caplen = ebc_filter(data, data_end, len, anc);
 	if (!caplen)
 		return 0;
 	st->accepted++;

@@ -28,7 +28,8 @@ struct {
  * (the translated filter works on map memory unchanged: its loads end below
  * 64 KiB). Returns the bytes to keep of the tagged frame, 0 for no match.
  */
-static __always_inline __u32 tc_match_vlan(struct __sk_buff *skb, struct ebc_tap_stats *st)
+static __always_inline __u32 tc_match_vlan(struct __sk_buff *skb, struct ebc_tap_stats *st,
+					     struct ebc_anc *anc)
 {
 	__u32 cpu = bpf_get_smp_processor_id(), len = skb->len, n;
 	struct ebc_scratch_buf *buf = bpf_map_lookup_elem(&ebc_scratch, &cpu);
@@ -47,7 +48,25 @@ static __always_inline __u32 tc_match_vlan(struct __sk_buff *skb, struct ebc_tap
 		st->seen++;
 		return 0;
 	}
-	return ebc_match(st, buf->data, &buf->data[16] + n, len + 4);
+	return ebc_match(st, buf->data, &buf->data[16] + n, len + 4, anc);
+}
+
+/* What a classic program's ancillary loads read, as the kernel's socket filters see it. */
+static __always_inline void tc_fill_anc(struct __sk_buff *skb, struct ebc_anc *anc)
+{
+	__builtin_memset(anc, 0, sizeof(*anc));
+	anc->protocol = bpf_ntohs(skb->protocol);
+	anc->pkttype = skb->pkt_type;
+	anc->ifindex = skb->ifindex;
+	anc->mark = skb->mark;
+	anc->queue = skb->queue_mapping;
+	anc->hatype = ebc_hatype;
+	anc->rxhash = skb->hash;
+	anc->cpu = bpf_get_smp_processor_id();
+	anc->vlan_present = skb->vlan_present;
+	anc->vlan_tci = skb->vlan_tci;
+	anc->vlan_tpid = bpf_ntohs(skb->vlan_proto);
+	anc->random = bpf_get_prandom_u32();
 }
 
 /* Untagged bytes needed to rebuild the first vcaplen bytes of the tagged frame. */
@@ -95,15 +114,25 @@ static __always_inline int tc_capture(struct __sk_buff *skb, __u16 hook)
 	void *data_end = (void *)(long)skb->data_end;
 	struct ebc_tap_stats *st = ebc_stats_get();
 	__u32 caplen, vcaplen = 0;
+	struct ebc_anc anc;
 	struct ebc_rec *rec;
 
 	if (!st)
 		return TC_ACT_UNSPEC;
-	if (skb->vlan_present) {
-		vcaplen = tc_match_vlan(skb, st);
+	if (ebc_need_anc)
+		tc_fill_anc(skb, &anc);
+	if (skb->vlan_present && !ebc_need_anc) {
+		vcaplen = tc_match_vlan(skb, st, &anc);
 		caplen = untagged_caplen(vcaplen, skb->len);
 	} else {
-		caplen = ebc_match(st, data, data_end, skb->len);
+		/*
+		 * A program with ancillary loads expects what a socket filter
+		 * sees: the tag in metadata, not in the data. It goes back into
+		 * the captured frame all the same.
+		 */
+		caplen = ebc_match(st, data, data_end, skb->len, &anc);
+		if (caplen && skb->vlan_present)
+			vcaplen = caplen + 4;
 	}
 	if (!caplen)
 		return TC_ACT_UNSPEC;

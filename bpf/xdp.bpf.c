@@ -14,20 +14,37 @@ xdp_emit(struct xdp_md *ctx, struct ebc_tap_stats *st, __u32 len, __u32 caplen)
 #undef XDP_COPY
 }
 
+/*
+ * Ancillary data an XDP program can give: no skb yet, so no protocol, packet
+ * type, mark or hash; a VLAN tag is still in the data, so none is in metadata.
+ */
+static __always_inline void xdp_fill_anc(struct xdp_md *ctx, struct ebc_anc *anc)
+{
+	__builtin_memset(anc, 0, sizeof(*anc));
+	anc->ifindex = ctx->ingress_ifindex;
+	anc->queue = ctx->rx_queue_index;
+	anc->hatype = ebc_hatype;
+	anc->cpu = bpf_get_smp_processor_id();
+	anc->random = bpf_get_prandom_u32();
+}
+
 SEC("ebpfcap/xdp")
 int ebc_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ebc_tap_stats *st = ebc_stats_get();
+	struct ebc_anc anc;
 	struct ebc_rec *rec;
 	__u32 len, caplen;
 
 	if (!st)
 		return XDP_PASS;
+	if (ebc_need_anc)
+		xdp_fill_anc(ctx, &anc);
 	/* With multi-buffer frames the length on the wire includes the fragments. */
 	len = bpf_xdp_get_buff_len(ctx);
-	caplen = ebc_match(st, data, data_end, len);
+	caplen = ebc_match(st, data, data_end, len, &anc);
 	if (!caplen)
 		return XDP_PASS;
 	rec = xdp_emit(ctx, st, len, caplen);

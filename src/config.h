@@ -28,6 +28,22 @@ enum ebc_tap_kind {
 	EBC_TAP_ANY = 0,	/* "ebpfcap" / -i any: tc both ways on every up device */
 	EBC_TAP_TC,		/* "ebpfcap-tc" / -i tc:DEV */
 	EBC_TAP_XDP,		/* "ebpfcap-xdp" / -i xdp:DEV */
+	EBC_TAP_TRACE,		/* "ebpfcap-drops", "ebpfcap-tracepoint", "ebpfcap-kfunc" /
+				   -i drops, tp:[GROUP:]NAME, kfunc:FUNC[:argN], kretfunc:FUNC[:argN] */
+};
+
+/* What a trace tap hooks. */
+enum ebc_trace_kind {
+	EBC_TRACE_TP = 0,	/* a tracepoint carrying an sk_buff */
+	EBC_TRACE_KFUNC,	/* entry of a kernel function with an sk_buff parameter */
+	EBC_TRACE_KRETFUNC,	/* its exit */
+};
+
+/* How a trace tap may attach: BTF-typed (tp_btf, fentry/fexit), legacy (raw_tp, kprobes), or either. */
+enum ebc_trace_mode {
+	EBC_TRACE_AUTO = 0,
+	EBC_TRACE_BTF,
+	EBC_TRACE_RAW,
 };
 
 enum ebc_direction {
@@ -79,6 +95,12 @@ struct ebc_config {
 	const char *log_file;		/* --log-file */
 	int log_level;			/* --log-level / -v: enum ebc_log_level */
 	bool quiet;			/* -q: no summary on stderr */
+	/* EBC_TAP_TRACE */
+	enum ebc_trace_kind trace_kind;
+	const char *trace_target;	/* "skb:kfree_skb", "kfree_skb" or a function name */
+	unsigned int trace_arg;		/* 1-based sk_buff argument; 0: the first one */
+	enum ebc_trace_mode trace_mode;	/* --trace-mode */
+	bool all_netns;			/* --all-netns: not only this network namespace */
 };
 
 #endif /* EBPFCAP_CONFIG_H */

@@ -8,6 +8,7 @@
 #ifndef ENOTSUPP
 #define ENOTSUPP 524
 #endif
+#include "capture.h"
 #include "hook_priv.h"
 #include "inject.h"
 #include "log.h"
@@ -73,9 +74,11 @@ int ebc_hook__load(struct bpf_object *obj, const struct ebc_tap *tap, const stru
 			   tap->ifc.name, ebc_strerror(err));
 		return err;
 	}
-	ebc_inject__set_filter(ld->filter, ld->filter_len);
+	ebc_inject__set_filters((struct ebc_inject_body[]){
+		{ EBC_FILTER_MARKER, ld->filter, ld->filter_len },
+		{ EBC_FILTER_MARKER_L3, ld->filter_l3, ld->filter_l3_len } }, ld->filter_l3 ? 2 : 1);
 	err = bpf_object__load(obj);
-	ebc_inject__set_filter(NULL, 0);
+	ebc_inject__set_filters(NULL, 0);
 	if (err == -EPERM) {
 		ebc_errbuf(errbuf, len, "cannot load the capture program for %s: %s (%s)",
 			   tap->ifc.name, ebc_strerror(err), ebc_hook__hint(-EPERM));

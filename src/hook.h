@@ -12,6 +12,23 @@
 #include "config.h"
 #include "ifaces.h"
 
+/*
+ * What a trace tap hooks, resolved against this kernel. Its packets with a
+ * MAC header go to interface id, those without one to id + 1 (raw IP).
+ */
+struct ebc_trace_target {
+	enum ebc_trace_kind kind;
+	enum ebc_trace_mode mode;
+	char name[160];		/* as the user names it: "tp:skb:kfree_skb", "kfunc:ip_rcv:arg1" */
+	char target[128];	/* the tracepoint or function to attach to */
+	int skb_arg;		/* 0-based argument positions; -1: none */
+	int reason_arg;
+	int location_arg;
+	unsigned int netns;	/* only this network namespace (inode); 0: all */
+	/* [start, end) of the kernel functions that run softirqs: no process is named under them */
+	unsigned long long irq_funcs[4][2];
+};
+
 struct ebc_tap {
 	unsigned int id;
 	enum ebc_tap_kind kind;
@@ -20,6 +37,7 @@ struct ebc_tap {
 	enum ebc_xdp_mode xdp_mode;
 	enum ebc_tc_mode tc_mode;
 	const char *mech;	/* how it is attached: "tcx", "clsact", "xdp native", ... */
+	struct ebc_trace_target trace;	/* EBC_TAP_TRACE */
 	void *priv;		/* the back end's state */
 };
 
@@ -30,8 +48,11 @@ struct ebc_tap_load {
 	int scratch_fd;		/* per-CPU filter copy (see bpf/tc.bpf.c) */
 	int owners_fd;		/* socket-owner map, or -1 when owners are not tracked */
 	unsigned int snaplen;
-	const struct bpf_insn *filter;
+	const struct bpf_insn *filter;	/* for the link layer of the device */
 	size_t filter_len;
+	const struct bpf_insn *filter_l3;	/* trace taps: the same expression for raw IP */
+	size_t filter_l3_len;
+	unsigned int anc_mask;	/* EBC_ANC_BIT()s the filters read: fill struct ebc_anc */
 };
 
 struct ebc_hook_ops {
@@ -48,6 +69,7 @@ struct ebc_hook_ops {
 
 extern const struct ebc_hook_ops ebc_hook_tc_ops;
 extern const struct ebc_hook_ops ebc_hook_xdp_ops;
+extern const struct ebc_hook_ops ebc_hook_trace_ops;
 
 /* The fix to suggest when the kernel refuses us: privileges or a missing feature. */
 const char *ebc_hook__hint(int err);

@@ -151,6 +151,8 @@ static int tc_load(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *err
 	p->skel->rodata->ebc_snaplen = ld->snaplen;
 	p->skel->rodata->ebc_tap = tap->id;
 	p->skel->rodata->ebc_want_owner = ld->owners_fd >= 0;
+	p->skel->rodata->ebc_need_anc = ld->anc_mask != 0;
+	p->skel->rodata->ebc_hatype = tap->ifc.arphrd;
 	err = ebc_hook__load(p->skel->obj, tap, ld, errbuf, len);
 	if (!err)
 		return 0;

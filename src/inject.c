@@ -11,17 +11,17 @@
 #include "inject.h"
 #include "log.h"
 
-static const struct bpf_insn *cur_filter;
-static size_t cur_filter_len;
-static int handler_ids[2] = { -1, -1 };
+static struct ebc_inject_body cur_bodies[EBC_INJECT_MAX_BODIES];
+static size_t cur_nbodies;
+static int handler_ids[4] = { -1, -1, -1, -1 };
 
-static int find_marker(const struct bpf_insn *insns, size_t len, size_t *at)
+static int find_marker(const struct bpf_insn *insns, size_t len, int32_t marker, size_t *at)
 {
 	size_t found = 0;
 
 	for (size_t i = 0; i < len; i++) {
 		if (insns[i].code == (BPF_ALU64 | BPF_MOV | BPF_K) && insns[i].dst_reg == BPF_REG_0 &&
-		    insns[i].imm == EBC_FILTER_MARKER) {
+		    insns[i].imm == marker) {
 			*at = i;
 			found++;
 		}
@@ -29,12 +29,21 @@ static int find_marker(const struct bpf_insn *insns, size_t len, size_t *at)
 	return found == 1 ? 0 : -ENOENT;
 }
 
-static bool is_stub_call(const struct bpf_insn *in, size_t i, size_t stub)
+static bool is_pseudo_call(const struct bpf_insn *in)
 {
-	return in->code == (BPF_JMP | BPF_CALL) && in->src_reg == BPF_PSEUDO_CALL &&
-	       (long)i + 1 + in->imm == (long)stub;
+	return in->code == (BPF_JMP | BPF_CALL) && in->src_reg == BPF_PSEUDO_CALL;
 }
 
+/* The body whose stub the pseudo call at i reaches, or -1 for any other call. */
+static int stub_called(const struct bpf_insn *in, size_t i, const size_t *stubs, size_t n)
+{
+	if (!is_pseudo_call(in))
+		return -1;
+	for (size_t b = 0; b < n; b++)
+		if ((long)i + 1 + in->imm == (long)stubs[b])
+			return (int)b;
+	return -1;
+}
 static bool is_jump(const struct bpf_insn *in)
 {
 	uint8_t cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
@@ -98,45 +107,74 @@ static bool inline_body(struct bpf_insn *dst, const struct bpf_insn *body, size_
 }
 
 /*
- * Replace every call to the stub (the last subprogram, found by its marker)
- * with the filter body itself, and drop the stub: no BPF-to-BPF call on the
- * per-packet path. Jumps in the caller that cross a call site are relinked
- * through an old-to-new index table.
+ * The stubs are the program's only subprograms, after its main body: find
+ * them, check that every BPF-to-BPF call goes to one, and size the result.
  */
-int ebc_inject__splice(const struct bpf_insn *insns, size_t len, const struct bpf_insn *filter,
-		       size_t filter_len, struct bpf_insn **out, size_t *out_len)
+static int locate_stubs(const struct bpf_insn *insns, size_t len,
+			const struct ebc_inject_body *bodies, size_t nbodies, size_t *stubs,
+			size_t *main_len, size_t *out_len)
 {
-	size_t stub = 0, ncalls = 0, n, *map = NULL;
+	size_t end = len, n;
+	int err;
+
+	for (size_t b = 0; b < nbodies; b++) {
+		err = find_marker(insns, len, bodies[b].marker, &stubs[b]);
+		if (err)
+			return err;
+		end = stubs[b] < end ? stubs[b] : end;
+	}
+	n = end;
+	for (size_t i = 0; i < end; i++) {
+		int b = stub_called(&insns[i], i, stubs, nbodies);
+
+		if (b >= 0)
+			n += bodies[b].len - 1;
+		else if (is_pseudo_call(&insns[i]))
+			return -EINVAL;	/* another subprogram: not our layout */
+	}
+	*main_len = end;
+	*out_len = n;
+	return 0;
+}
+
+/*
+ * Replace every call to a stub (found by its marker) with that stub's filter
+ * body itself, and drop the stubs: no BPF-to-BPF call on the per-packet path.
+ * Jumps in the caller that cross a call site are relinked through an
+ * old-to-new index table.
+ */
+int ebc_inject__splice_n(const struct bpf_insn *insns, size_t len,
+			 const struct ebc_inject_body *bodies, size_t nbodies, struct bpf_insn **out,
+			 size_t *out_len)
+{
+	size_t stubs[EBC_INJECT_MAX_BODIES], end, n, *map = NULL;
 	struct bpf_insn *buf = NULL;
 	int err, shift;
 
-	err = find_marker(insns, len, &stub);
+	if (!nbodies || nbodies > EBC_INJECT_MAX_BODIES)
+		return -EINVAL;
+	err = locate_stubs(insns, len, bodies, nbodies, stubs, &end, &n);
 	if (err)
 		return err;
-	for (size_t i = 0; i < stub; i++) {
-		if (is_stub_call(&insns[i], i, stub))
-			ncalls++;
-		else if (insns[i].code == (BPF_JMP | BPF_CALL) && insns[i].src_reg == BPF_PSEUDO_CALL)
-			return -EINVAL;	/* another subprogram: not our layout */
-	}
-	shift = caller_stack_depth(insns, stub);
-	n = stub + ncalls * (filter_len - 1);
-	map = calloc(stub + 1, sizeof(*map));
+	shift = caller_stack_depth(insns, end);
+	map = calloc(end + 1, sizeof(*map));
 	buf = calloc(n ? n : 1, sizeof(*buf));
 	if (!map || !buf) {
 		err = -ENOMEM;
 		goto fail;
 	}
-	for (size_t i = 0, o = 0; i <= stub; i++) {
-		map[i] = o;
-		if (i < stub)
-			o += is_stub_call(&insns[i], i, stub) ? filter_len : 1;
-	}
-	for (size_t i = 0; i < stub; i++) {
-		struct bpf_insn in = insns[i];
+	for (size_t i = 0, o = 0; i <= end; i++) {
+		int b = i < end ? stub_called(&insns[i], i, stubs, nbodies) : -1;
 
-		if (is_stub_call(&in, i, stub)) {
-			if (!inline_body(&buf[map[i]], filter, filter_len, shift)) {
+		map[i] = o;
+		o += b >= 0 ? bodies[b].len : 1;
+	}
+	for (size_t i = 0; i < end; i++) {
+		struct bpf_insn in = insns[i];
+		int b = stub_called(&in, i, stubs, nbodies);
+
+		if (b >= 0) {
+			if (!inline_body(&buf[map[i]], bodies[b].insns, bodies[b].len, shift)) {
 				err = -E2BIG;
 				goto fail;
 			}
@@ -145,7 +183,7 @@ int ebc_inject__splice(const struct bpf_insn *insns, size_t len, const struct bp
 		if (is_jump(&in)) {
 			long t = (long)i + 1 + in.off;
 
-			if (t < 0 || t > (long)stub) {
+			if (t < 0 || t > (long)end) {
 				err = -EINVAL;
 				goto fail;
 			}
@@ -163,34 +201,48 @@ fail:
 	return err;
 }
 
+int ebc_inject__splice(const struct bpf_insn *insns, size_t len, const struct bpf_insn *filter,
+		       size_t filter_len, struct bpf_insn **out, size_t *out_len)
+{
+	struct ebc_inject_body body = { EBC_FILTER_MARKER, filter, filter_len };
+
+	return ebc_inject__splice_n(insns, len, &body, 1, out, out_len);
+}
 static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
 {
+	const struct bpf_insn *old = bpf_program__insns(prog);
+	size_t len = bpf_program__insn_cnt(prog), n, nused = 0, at;
+	struct ebc_inject_body used[EBC_INJECT_MAX_BODIES];
 	struct bpf_insn *insns;
-	size_t n;
 	int err;
 
-	if (!cur_filter) {
+	if (!cur_nbodies) {
 		ebc_debug("no capture filter set for %s", bpf_program__name(prog));
 		return -EINVAL;
 	}
-	err = ebc_inject__splice(bpf_program__insns(prog), bpf_program__insn_cnt(prog),
-				 cur_filter, cur_filter_len, &insns, &n);
+	/* Only the stubs this program calls were linked into it. */
+	for (size_t b = 0; b < cur_nbodies; b++)
+		if (!find_marker(old, len, cur_bodies[b].marker, &at))
+			used[nused++] = cur_bodies[b];
+	if (!nused)
+		return 0;	/* a helper program that filters nothing */
+	err = ebc_inject__splice_n(old, len, used, nused, &insns, &n);
 	if (err) {
-		ebc_debug("filter stub not found in %s: %s", bpf_program__name(prog),
+		ebc_debug("cannot splice the filter into %s: %s", bpf_program__name(prog),
 			  ebc_strerror(err));
 		return err;
 	}
 	err = bpf_program__set_insns(prog, insns, n);
 	free(insns);
 	/*
-	 * The stub's subprogram is gone and the instructions moved: BTF func and
+	 * The stubs' subprograms are gone and the instructions moved: BTF func and
 	 * line info no longer describe them. The kernel does not need them.
 	 */
 	opts->func_info = NULL;
 	opts->func_info_cnt = 0;
 	opts->line_info = NULL;
 	opts->line_info_cnt = 0;
-	ebc_debug("spliced %zu filter instructions into %s (%zu in all)", cur_filter_len,
+	ebc_debug("spliced %zu filter(s) into %s (%zu instructions in all)", nused,
 		  bpf_program__name(prog), n);
 	return err;
 }
@@ -206,6 +258,12 @@ int ebc_inject__init(void)
 		{ "ebpfcap/tc", BPF_PROG_TYPE_SCHED_CLS, 0 },
 		/* The real expected attach type, or bpf_link_create() on XDP fails with EINVAL. */
 		{ "ebpfcap/xdp", BPF_PROG_TYPE_XDP, BPF_XDP },
+		/*
+		 * Tracing taps: user space sets the real type (tp_btf, raw_tp,
+		 * fentry, fexit; kprobe or kretprobe) and the target before load.
+		 */
+		{ "ebpfcap/trace", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP },
+		{ "ebpfcap/kprobe", BPF_PROG_TYPE_KPROBE, 0 },
 	};
 
 	if (handler_ids[0] >= 0)
@@ -231,8 +289,9 @@ void ebc_inject__fini(void)
 	}
 }
 
-void ebc_inject__set_filter(const struct bpf_insn *insns, size_t len)
+void ebc_inject__set_filters(const struct ebc_inject_body *bodies, size_t n)
 {
-	cur_filter = insns;
-	cur_filter_len = len;
+	cur_nbodies = 0;
+	for (size_t i = 0; i < n && i < EBC_INJECT_MAX_BODIES; i++)
+		cur_bodies[cur_nbodies++] = bodies[i];
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdio.h>
 #include <string.h>
+#include "kbtf.h"
 #include "record.h"
 
 /*
@@ -33,6 +34,8 @@ const char *ebc_record__hook_name(int hook)
 		return "tc-egress";
 	case EBC_HOOK_XDP:
 		return "xdp";
+	case EBC_HOOK_TRACE:
+		return "trace";
 	}
 	return "unknown";
 }
@@ -57,11 +60,58 @@ void ebc_record__names(struct ebc_rec_names *names, const char *ifname, unsigned
 			 ebc_record__hook_name(hooks[i]), ifname, ifindex);
 }
 
+void ebc_record__trace_names(struct ebc_rec_names *names, const char *tap, struct ebc_kbtf *kbtf,
+			     const struct ebc_ksyms *ksyms)
+{
+	memset(names, 0, sizeof(*names));
+	snprintf(names->prefix[0], sizeof(names->prefix[0]), "hook=%s", tap);
+	names->trace = true;
+	names->kbtf = kbtf;
+	names->ksyms = ksyms;
+}
+
+/* Where a trace tap saw the packet: device, namespace, CPU, drop reason and place. */
+static int format_trace(char *buf, size_t len, const struct ebc_rec_names *names,
+			const struct ebc_rec *rec)
+{
+	const struct ebc_rec_trace *t = &rec->trace;
+	char ifname[sizeof(t->ifname) + 1], loc[128];
+	const char *reason;
+	int n;
+
+	memcpy(ifname, t->ifname, sizeof(t->ifname));
+	ifname[sizeof(t->ifname)] = '\0';
+	n = snprintf(buf, len, "%s if=%s ifindex=%u", names->prefix[0], ifname[0] ? ifname : "-",
+		     rec->ifindex);
+	if (n > 0 && (size_t)n < len && (rec->flags & EBC_REC_F_NETNS))
+		n += snprintf(buf + n, len - n, " netns=%u", t->netns);
+	if (n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - n, " cpu=%u", rec->cpu);
+	if (n > 0 && (size_t)n < len && (rec->flags & EBC_REC_F_REASON)) {
+		reason = names->kbtf ? ebc_kbtf__drop_reason(names->kbtf, t->reason) : NULL;
+		n += reason ? snprintf(buf + n, len - n, " reason=%s", reason) :
+			      snprintf(buf + n, len - n, " reason=%u", t->reason);
+	}
+	if (n > 0 && (size_t)n < len && t->location) {
+		if (names->ksyms)
+			ebc_ksyms__format(names->ksyms, t->location, loc, sizeof(loc));
+		else
+			snprintf(loc, sizeof(loc), "0x%llx", (unsigned long long)t->location);
+		n += snprintf(buf + n, len - n, " location=%s", loc);
+	}
+	return n;
+}
+
 static void format_comment(char *buf, size_t len, const struct ebc_rec_names *names,
 			   const struct ebc_rec *rec)
 {
-	int n = snprintf(buf, len, "%s cpu=%u", names->prefix[rec->hook == EBC_HOOK_TC_EGRESS],
-			 rec->cpu);
+	int n;
+
+	if (names->trace)
+		n = format_trace(buf, len, names, rec);
+	else
+		n = snprintf(buf, len, "%s cpu=%u", names->prefix[rec->hook == EBC_HOOK_TC_EGRESS],
+			     rec->cpu);
 
 	if (n > 0 && (size_t)n < len && rec->hook == EBC_HOOK_XDP &&
 	    (rec->flags & EBC_REC_F_VERDICT))
@@ -82,7 +132,8 @@ void ebc_record__to_pkt(struct ebc_pcapng_pkt *pkt, char *comment, size_t commen
 		.len = rec->len,
 		.data = data,
 		.flags = rec->hook == EBC_HOOK_TC_EGRESS ? EBC_PCAPNG_DIR_OUTBOUND :
-							   EBC_PCAPNG_DIR_INBOUND,
+			 rec->hook == EBC_HOOK_TRACE	   ? 0 :
+							     EBC_PCAPNG_DIR_INBOUND,
 		.has_dropcount = true,
 		.dropcount = rec->drops,
 		.verdict_type = -1,

@@ -3,6 +3,8 @@
  * From a ring record to a pcapng packet: direction, verdict, drop count,
  * process, and the per-packet comment in its one documented format
  *   hook=<tc-ingress|tc-egress|xdp> if=<dev> ifindex=<n> cpu=<n>[ xdp=<ACTION>][ pid=<n> tid=<n> comm=<name>]
+ * and for trace taps
+ *   hook=<tap> if=<dev|-> ifindex=<n>[ netns=<inode>] cpu=<n>[ reason=<NAME>][ location=<sym+0xoff>][ pid=<n> tid=<n> comm=<name>]
  * Shared by live capture and offline replay.
  */
 #ifndef EBPFCAP_RECORD_H
@@ -17,13 +19,22 @@
 
 #define EBC_COMMENT_MAX 256
 
+struct ebc_kbtf;
+struct ebc_ksyms;
+
 /* The comment's fixed part for one interface, per direction (computed once). */
 struct ebc_rec_names {
-	char prefix[2][96];	/* [0] ingress or XDP, [1] egress */
+	char prefix[2][96];	/* [0] ingress or XDP, [1] egress; trace taps: "hook=<tap>" */
+	bool trace;		/* device, netns, reason and location come with each packet */
+	struct ebc_kbtf *kbtf;	/* drop reason names, or NULL */
+	const struct ebc_ksyms *ksyms;	/* location symbols, or NULL */
 };
 
 void ebc_record__names(struct ebc_rec_names *names, const char *ifname, unsigned int ifindex,
 		       bool xdp);
+/* For a trace tap named like "tp:skb:kfree_skb"; kbtf and ksyms may be NULL. */
+void ebc_record__trace_names(struct ebc_rec_names *names, const char *tap, struct ebc_kbtf *kbtf,
+			     const struct ebc_ksyms *ksyms);
 const char *ebc_record__hook_name(int hook);
 const char *ebc_record__xdp_action(int action);
 /*

@@ -4,13 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <pcap/dlt.h>
 #include <linux/bpf.h>
 #include "capture.h"
 #include "session.h"
 #include "hook.h"
 #include "ifaces.h"
 #include "inject.h"
+#include "kbtf.h"
 #include "log.h"
 #include "owners.h"
 #include "pcapng.h"
@@ -31,6 +34,7 @@ struct tap_state {
 	uint64_t drops_reported;	/* in records' drop counts */
 	uint64_t dev_drops_start;
 	struct ebc_rec_names names;	/* comment prefixes, computed once */
+	bool companion;		/* a trace tap's raw-IP interface: opened with the tap before it */
 };
 
 struct ebc_session {
@@ -41,6 +45,8 @@ struct ebc_session {
 	size_t nfilters;
 	struct ebc_ring *ring;
 	struct ebc_owners *owners;	/* NULL: processes are not named */
+	struct ebc_kbtf *kbtf;		/* trace taps: the kernel's BTF */
+	struct ebc_ksyms *ksyms;	/* trace taps: drop locations; NULL if unreadable */
 	struct ebc_pcapng *out;
 	uint64_t mono_to_real;	/* add to a CLOCK_MONOTONIC time to get wall-clock ns */
 	uint64_t start_real;
@@ -61,7 +67,8 @@ static uint64_t clock_ns(clockid_t id)
 
 static const struct ebc_hook_ops *tap_ops(enum ebc_tap_kind kind)
 {
-	return kind == EBC_TAP_XDP ? &ebc_hook_xdp_ops : &ebc_hook_tc_ops;
+	return kind == EBC_TAP_XDP ? &ebc_hook_xdp_ops :
+	       kind == EBC_TAP_TRACE ? &ebc_hook_trace_ops : &ebc_hook_tc_ops;
 }
 
 static int add_tap(struct ebc_session *c, const struct ebc_iface *ifc, enum ebc_tap_kind kind)
@@ -141,8 +148,153 @@ static int select_many(struct ebc_session *c, enum ebc_tap_kind kind, bool up_on
 	return err;
 }
 
+/* ---- trace taps ---------------------------------------------------------- */
+
+static int netns_inode(unsigned int *ino)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/net", &st))
+		return -errno;
+	*ino = (unsigned int)st.st_ino;
+	return 0;
+}
+
+static int resolve_tracepoint(struct ebc_session *c, struct ebc_trace_target *t, char *errbuf,
+			      size_t len)
+{
+	struct ebc_tp_info tp;
+	int err = ebc_kbtf__tracepoint(c->kbtf, c->cfg->trace_target, &tp);
+
+	if (err == -ENOENT) {
+		ebc_errbuf(errbuf, len, "no tracepoint %s in this kernel (list those carrying "
+			   "packets with ebpfcap -D)", c->cfg->trace_target);
+		return err;
+	}
+	if (err) {
+		ebc_errbuf(errbuf, len, "tracepoint %s carries no sk_buff: nothing to capture "
+			   "there (list those carrying packets with ebpfcap -D)", c->cfg->trace_target);
+		return err;
+	}
+	snprintf(t->target, sizeof(t->target), "%s", tp.name);
+	if (tp.group[0])
+		snprintf(t->name, sizeof(t->name), "tp:%s:%s", tp.group, tp.name);
+	else
+		snprintf(t->name, sizeof(t->name), "tp:%s", tp.name);
+	t->skb_arg = tp.skb_arg;
+	t->reason_arg = tp.reason_arg;
+	t->location_arg = tp.location_arg;
+	return 0;
+}
+
+/* The 0-based sk_buff argument: the one asked for, or the first. */
+static int pick_skb_arg(const struct ebc_kfunc_info *fn, unsigned int arg, char *errbuf,
+			size_t len)
+{
+	if (!fn->skb_args) {
+		ebc_errbuf(errbuf, len, "kernel function %s takes no struct sk_buff * argument",
+			   fn->name);
+		return -EINVAL;
+	}
+	if (!arg)
+		return __builtin_ctz(fn->skb_args);
+	if (arg > 32 || !(fn->skb_args & (1u << (arg - 1)))) {
+		ebc_errbuf(errbuf, len, "argument %u of %s is not a struct sk_buff * (use "
+			   "kfunc:%s:arg%d)", arg, fn->name, fn->name, __builtin_ctz(fn->skb_args) + 1);
+		return -EINVAL;
+	}
+	return (int)arg - 1;
+}
+
+static int resolve_function(struct ebc_session *c, struct ebc_trace_target *t, char *errbuf,
+			    size_t len)
+{
+	struct ebc_kfunc_info fn;
+	int err = ebc_kbtf__function(c->kbtf, c->cfg->trace_target, &fn);
+
+	if (err) {
+		ebc_errbuf(errbuf, len, "no kernel function %s in this kernel's BTF (check the "
+			   "name in /proc/kallsyms; static functions may be inlined)",
+			   c->cfg->trace_target);
+		return err;
+	}
+	err = pick_skb_arg(&fn, c->cfg->trace_arg, errbuf, len);
+	if (err < 0)
+		return err;
+	snprintf(t->target, sizeof(t->target), "%s", fn.name);
+	snprintf(t->name, sizeof(t->name), "%s:%s:arg%d",
+		 t->kind == EBC_TRACE_KFUNC ? "kfunc" : "kretfunc", fn.name, err + 1);
+	t->skb_arg = err;
+	t->reason_arg = -1;
+	t->location_arg = -1;
+	return 0;
+}
+
+/* Interface id: packets with a MAC header (Ethernet); id + 1: without one (raw IP). */
+static int add_trace_taps(struct ebc_session *c, const struct ebc_trace_target *t)
+{
+	struct ebc_iface ifc = { .ifindex = 0, .up = true, .dlt = DLT_EN10MB, .linktype = 1 };
+	int err;
+
+	snprintf(ifc.name, sizeof(ifc.name), "trace");
+	err = add_tap(c, &ifc, EBC_TAP_TRACE);
+	if (err)
+		return err;
+	c->taps[c->ntaps - 1].tap.trace = *t;
+	ifc.dlt = DLT_RAW;
+	ifc.linktype = 101;	/* LINKTYPE_RAW */
+	err = add_tap(c, &ifc, EBC_TAP_TRACE);
+	if (err)
+		return err;
+	c->taps[c->ntaps - 1].tap.trace = *t;
+	c->taps[c->ntaps - 1].companion = true;
+	return 0;
+}
+
+/*
+ * The functions that run softirqs, for the program to tell process context
+ * from its call stack. Without kernel symbols it names no process.
+ */
+static void irq_funcs(const struct ebc_ksyms *ksyms, struct ebc_trace_target *t)
+{
+	static const char *const names[] = { "handle_softirqs", "__do_softirq", "do_softirq",
+					     "run_ksoftirqd" };
+	size_t n = 0;
+
+	for (size_t i = 0; ksyms && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!ebc_ksyms__range(ksyms, names[i], &t->irq_funcs[n][0], &t->irq_funcs[n][1]))
+			n++;
+	if (!n)
+		ebc_info("no softirq functions in the kernel symbols: packets will not name a "
+			 "process");
+}
+
+static int select_trace(struct ebc_session *c, char *errbuf, size_t len)
+{
+	struct ebc_trace_target t = { .kind = c->cfg->trace_kind, .mode = c->cfg->trace_mode };
+	int err = ebc_kbtf__open(&c->kbtf);
+
+	if (err) {
+		ebc_errbuf(errbuf, len, "cannot read the kernel's BTF: %s (trace taps need a kernel "
+			   "built with CONFIG_DEBUG_INFO_BTF)", ebc_strerror(err));
+		return err;
+	}
+	err = t.kind == EBC_TRACE_TP ? resolve_tracepoint(c, &t, errbuf, len) :
+				       resolve_function(c, &t, errbuf, len);
+	if (err)
+		return err;
+	if (!c->cfg->all_netns && netns_inode(&t.netns))
+		ebc_warn("cannot tell this network namespace: capturing in all of them");
+	if (ebc_ksyms__load(&c->ksyms))
+		ebc_info("kernel symbols are not readable: drop locations stay addresses");
+	irq_funcs(c->ksyms, &t);
+	return add_trace_taps(c, &t);
+}
+
 static int select_taps(struct ebc_session *c, char *errbuf, size_t len)
 {
+	if (c->cfg->kind == EBC_TAP_TRACE)
+		return select_trace(c, errbuf, len);
 	if (c->cfg->device)
 		return select_one(c, c->cfg->kind, errbuf, len);
 	if (c->cfg->kind != EBC_TAP_ANY)
@@ -170,6 +322,40 @@ static const struct ebc_ebpf_prog *filter_for(struct ebc_session *c, int dlt, ch
 	return &f->prog;
 }
 
+/*
+ * The raw-IP filter of a trace tap: an expression about the link layer
+ * ("ether host ...", "arp") has no raw-IP meaning, and then no packet without
+ * a MAC header matches it, as tcpdump on a raw-IP device would have it.
+ */
+static const struct bpf_insn reject_all[] = {
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
+static void l3_filter(struct ebc_session *c, struct ebc_tap_load *ld)
+{
+	char why[256];
+	const struct ebc_ebpf_prog *prog = filter_for(c, DLT_RAW, why, sizeof(why));
+
+	if (prog) {
+		ld->filter_l3 = prog->insns;
+		ld->filter_l3_len = prog->len;
+		return;
+	}
+	ebc_info("packets without a MAC header will not match: %s", why);
+	ld->filter_l3 = reject_all;
+	ld->filter_l3_len = sizeof(reject_all) / sizeof(reject_all[0]);
+}
+
+static void tap_names(struct ebc_session *c, struct tap_state *t)
+{
+	if (t->tap.kind == EBC_TAP_TRACE)
+		ebc_record__trace_names(&t->names, t->tap.trace.name, c->kbtf, c->ksyms);
+	else
+		ebc_record__names(&t->names, t->tap.ifc.name, t->tap.ifc.ifindex,
+				  t->tap.kind == EBC_TAP_XDP);
+}
+
 static int open_taps(struct ebc_session *c, char *errbuf, size_t len)
 {
 	struct ebc_tap_load ld = {
@@ -183,19 +369,25 @@ static int open_taps(struct ebc_session *c, char *errbuf, size_t len)
 
 	for (size_t i = 0; i < c->ntaps; i++) {
 		struct tap_state *t = &c->taps[i];
-		const struct ebc_ebpf_prog *prog = filter_for(c, t->tap.ifc.dlt, errbuf, len);
+		const struct ebc_ebpf_prog *prog;
 
+		tap_names(c, t);
+		if (t->companion)
+			continue;
+		prog = filter_for(c, t->tap.ifc.dlt, errbuf, len);
 		if (!prog)
 			return -EINVAL;
 		ld.filter = prog->insns;
 		ld.filter_len = prog->len;
+		ld.filter_l3 = NULL;
+		ld.filter_l3_len = 0;
+		if (t->tap.kind == EBC_TAP_TRACE)
+			l3_filter(c, &ld);
 		err = t->ops->open(&t->tap, &ld, errbuf, len);
 		if (err)
 			return err;
 		t->attached = true;
 		t->dev_drops_start = t->tap.ifc.rx_dropped + t->tap.ifc.tx_dropped;
-		ebc_record__names(&t->names, t->tap.ifc.name, t->tap.ifc.ifindex,
-				  t->tap.kind == EBC_TAP_XDP);
 		ebc_info("capturing on %s:%s (%s)", t->ops->name, t->tap.ifc.name, t->tap.mech);
 	}
 	return 0;
@@ -221,8 +413,8 @@ static void open_owners(struct ebc_session *c)
 	char why[256];
 	int err;
 
-	if (c->cfg->kind == EBC_TAP_XDP)
-		return;	/* XDP runs before any socket is known */
+	if (c->cfg->kind == EBC_TAP_XDP || c->cfg->kind == EBC_TAP_TRACE)
+		return;	/* XDP runs before any socket is known; trace taps read "current" */
 	err = ebc_owners__open(&c->owners, why, sizeof(why));
 	if (err) {
 		c->owners = NULL;
@@ -270,6 +462,8 @@ void ebc_session__close(struct ebc_session *c)
 		return;
 	close_taps(c);
 	ebc_owners__close(c->owners);
+	ebc_ksyms__free(c->ksyms);
+	ebc_kbtf__close(c->kbtf);
 	ebc_ring__free(c->ring);
 	for (size_t i = 0; i < c->nfilters; i++)
 		ebc_ebpf_prog__free(&c->filters[i].prog);
@@ -305,10 +499,37 @@ static int on_record(void *ctx, const struct ebc_rec *rec, const void *data)
 	return 0;
 }
 
+/* The interface's name and description in the capture file. */
+static void describe_tap(const struct ebc_session *c, size_t i, char *name, size_t nlen,
+			 char *desc, size_t dlen)
+{
+	static const char *const dirs[] = { "ingress and egress", "ingress", "egress" };
+	const struct tap_state *t = &c->taps[i];
+	const struct ebc_tap *tap = &t->tap;
+	const char *what;
+
+	if (tap->kind == EBC_TAP_TRACE) {
+		/* The companion comes right after its tap, which knows the mechanism. */
+		const char *mech = t->companion ? c->taps[i - 1].tap.mech : tap->mech;
+
+		what = tap->trace.kind == EBC_TRACE_TP ? "tracepoint" :
+		       tap->trace.kind == EBC_TRACE_KFUNC ? "entry of" : "exit of";
+		snprintf(name, nlen, "%s%s", tap->trace.name, t->companion ? ":ip" : "");
+		snprintf(desc, dlen, "%s %s (%s)%s", what, tap->trace.target, mech ? mech : "?",
+			 t->companion ? ": packets without a MAC header, from the IP header" : "");
+	} else if (tap->kind == EBC_TAP_XDP) {
+		snprintf(name, nlen, "xdp:%s", tap->ifc.name);
+		snprintf(desc, dlen, "XDP hook of %s (%s mode)", tap->ifc.name, tap->mech);
+	} else {
+		snprintf(name, nlen, "tc:%s", tap->ifc.name);
+		snprintf(desc, dlen, "tc %s of %s (%s)", dirs[tap->dir], tap->ifc.name, tap->mech);
+	}
+}
+
 static int write_headers(struct ebc_session *c, int fd)
 {
 	struct utsname un;
-	char os[160], desc[160], name[64];
+	char os[160], desc[256], name[192];
 	int err = 0;
 
 	uname(&un);
@@ -319,16 +540,8 @@ static int write_headers(struct ebc_session *c, int fd)
 		return -errno;
 	for (size_t i = 0; i < c->ntaps && !err; i++) {
 		const struct ebc_tap *tap = &c->taps[i].tap;
-		static const char *const dirs[] = { "ingress and egress", "ingress", "egress" };
 
-		snprintf(name, sizeof(name), "%s:%s", tap->kind == EBC_TAP_XDP ? "xdp" : "tc",
-			 tap->ifc.name);
-		if (tap->kind == EBC_TAP_XDP)
-			snprintf(desc, sizeof(desc), "XDP hook of %s (%s mode)", tap->ifc.name,
-				 tap->mech);
-		else
-			snprintf(desc, sizeof(desc), "tc %s of %s (%s)", dirs[tap->dir],
-				 tap->ifc.name, tap->mech);
+		describe_tap(c, i, name, sizeof(name), desc, sizeof(desc));
 		err = ebc_pcapng__add_interface(c->out, &(struct ebc_pcapng_if){
 			.linktype = tap->ifc.linktype, .snaplen = c->cfg->snaplen, .name = name,
 			.description = desc, .filter = c->cfg->filter, .tsresol = 9 });
@@ -441,17 +654,46 @@ int ebc_session__run(struct ebc_session *c, int fd, volatile sig_atomic_t *stop,
 	return err;
 }
 
+/* "drops" and the tracepoints carrying packets, when this kernel has BTF. */
+static size_t list_trace_taps(char ***out, size_t cnt, size_t *cap)
+{
+	struct ebc_tp_info *tps = NULL;
+	struct ebc_kbtf *k;
+	size_t ntp = 0;
+	char **tmp;
+
+	if (ebc_kbtf__open(&k))
+		return cnt;
+	if (ebc_kbtf__skb_tracepoints(k, &tps, &ntp) || !ntp)
+		goto done;
+	tmp = realloc(*out, (*cap + ntp + 1) * sizeof(**out));
+	if (!tmp)
+		goto done;
+	*out = tmp;
+	*cap += ntp + 1;
+	(*out)[cnt++] = strdup("drops");
+	for (size_t i = 0; i < ntp; i++)
+		if (asprintf(&(*out)[cnt], tps[i].group[0] ? "tp:%s:%s" : "tp:%s%s", tps[i].group,
+			     tps[i].name) > 0)
+			cnt++;
+done:
+	free(tps);
+	ebc_kbtf__close(k);
+	return cnt;
+}
+
 int ebc_session__list_taps(char ***names, size_t *n)
 {
 	struct ebc_iface *list;
-	size_t cnt = 0, ndev;
+	size_t cnt = 0, ndev, cap;
 	char **out;
 	int err;
 
 	err = ebc_ifaces__list(&list, &ndev);
 	if (err)
 		return err;
-	out = calloc(2 * ndev + 1, sizeof(*out));
+	cap = 2 * ndev + 1;
+	out = calloc(cap, sizeof(*out));
 	if (!out) {
 		free(list);
 		return -ENOMEM;
@@ -466,6 +708,7 @@ int ebc_session__list_taps(char ***names, size_t *n)
 			cnt++;
 	}
 	free(list);
+	cnt = list_trace_taps(&out, cnt, &cap);
 	*names = out;
 	*n = cnt;
 	return 0;
