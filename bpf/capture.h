@@ -138,6 +138,18 @@ struct ebc_anc {
  * the L3 one: the same expression compiled for raw IP, run on packets that
  * have no MAC header.
  */
+/*
+ * One packet for the trace program's offline replay entry (-r --hook trace),
+ * written by user space into its one-element map before each test run.
+ */
+struct ebc_replay_pkt {
+	__u32 len;		/* on the wire */
+	__u32 caplen;		/* bytes in data */
+	__u32 l3;		/* 1: data starts at the IP header */
+	__u32 pad;
+	__u8 data[EBC_SCRATCH_LEN];
+};
+
 #define EBC_FILTER_MARKER 0x7ebcf17
 #define EBC_FILTER_MARKER_L3 0x7ebcf13
 

@@ -388,3 +388,72 @@ int ebc_kret_exit(struct pt_regs *regs)
 	bpf_map_delete_elem(&ebc_kret_skb, &tid);
 	return trace_capture(p, NULL, regs);
 }
+
+/*
+ * Offline replay (-r --hook trace): the packet comes from user space in a map
+ * instead of an sk_buff, and goes the same way as a traced one: copied with
+ * bpf_probe_read_kernel into the per-CPU buffer, filtered there by the L2 or
+ * L3 translation, emitted. Run with BPF_PROG_TEST_RUN as a raw_tp program.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ebc_replay_pkt);
+} ebc_replay_pkt SEC(".maps");
+
+SEC("ebpfcap/trace")
+int ebc_trace_replay(void *ctx)
+{
+	struct ebc_replay_pkt *in;
+	struct ebc_tap_stats *st;
+	struct trace_buf *buf;
+	struct ebc_anc anc;
+	__u32 key = 0, n, caplen;
+	struct ebc_rec *rec;
+	bool l3;
+
+	in = bpf_map_lookup_elem(&ebc_replay_pkt, &key);
+	if (!in)
+		return 0;
+	l3 = in->l3;
+	key = ebc_tap + l3;
+	st = bpf_map_lookup_elem(&ebc_stats, &key);
+	key = bpf_get_smp_processor_id();
+	buf = bpf_map_lookup_elem(&ebc_tbuf, &key);
+	if (!st || !buf)
+		return 0;
+	st->seen++;
+	n = in->caplen;
+	if (!n)
+		return 0;
+	n = ebc_clamp(n, TRACE_BUF_LEN);
+	if (bpf_probe_read_kernel(buf->data, n, in->data))
+		return 0;
+	if (ebc_need_anc) {
+		__builtin_memset(&anc, 0, sizeof(anc));
+		anc.cpu = bpf_get_smp_processor_id();
+	}
+	if (l3)
+		caplen = ebc_filter_l3(buf->data, buf->data + n, in->len, &anc);
+	else
+		caplen = ebc_filter(buf->data, buf->data + n, in->len, &anc);
+	if (!caplen)
+		return 0;
+	st->accepted++;
+	if (caplen > n)
+		caplen = n;
+	if (caplen > ebc_snaplen)
+		caplen = ebc_snaplen;
+	rec = trace_emit(buf, st, 0, in->len, caplen);
+	if (!rec)
+		return 0;
+	rec->hook = EBC_HOOK_TRACE;
+	if (l3) {
+		rec->tap = ebc_tap + 1;
+		rec->flags |= EBC_REC_F_L3;
+	}
+	__builtin_memset(&rec->trace, 0, sizeof(rec->trace));
+	bpf_ringbuf_submit(rec, 0);
+	return 0;
+}

@@ -68,6 +68,7 @@ enum ebc_tc_mode {
 enum ebc_replay_hook {
 	EBC_REPLAY_TC = 0,
 	EBC_REPLAY_XDP,
+	EBC_REPLAY_TRACE,	/* the trace program's filter path (probe-read copy) */
 };
 
 #define EBC_DEFAULT_SNAPLEN 262144

@@ -63,6 +63,8 @@ struct ebc_hook_ops {
 	int (*load)(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *errbuf, size_t len);
 	/* The loaded program's fd (tc: the first direction the tap wants), or -ENOENT. */
 	int (*prog_fd)(const struct ebc_tap *tap);
+	/* Replay: the map a packet goes into before each run (trace taps), or NULL. */
+	int (*input_fd)(const struct ebc_tap *tap);
 	/* Detach and free; accepts a tap whose open failed or never ran. */
 	void (*close)(struct ebc_tap *tap);
 };

@@ -89,10 +89,13 @@ static void pick_progs(struct trace_bpf *skel, const struct mech *m, enum ebc_tr
 		       struct bpf_program **progs)
 {
 	struct bpf_program *all[] = { skel->progs.ebc_trace, skel->progs.ebc_kprobe,
-				      skel->progs.ebc_kret_entry, skel->progs.ebc_kret_exit };
+				      skel->progs.ebc_kret_entry, skel->progs.ebc_kret_exit,
+				      skel->progs.ebc_trace_replay };
 
 	progs[0] = progs[1] = NULL;
-	if (m->type != BPF_PROG_TYPE_KPROBE)
+	if (!m)
+		progs[0] = skel->progs.ebc_trace_replay;
+	else if (m->type != BPF_PROG_TYPE_KPROBE)
 		progs[0] = skel->progs.ebc_trace;
 	else if (kind == EBC_TRACE_KRETFUNC)
 		progs[0] = skel->progs.ebc_kret_exit, progs[1] = skel->progs.ebc_kret_entry;
@@ -207,9 +210,13 @@ static void report(const struct ebc_tap *tap, const struct failures *f, char *er
 			   "-i tp:net:netif_receive_skb", what, tap->trace.target,
 			   tap->trace.kind == EBC_TRACE_KFUNC ? "fentry" : "fexit",
 			   ebc_strerror(f->btf_err));
+	else if (fn && f->raw_err && !have_kprobes())
+		ebc_errbuf(errbuf, len, "cannot trace %s %s: this kernel has no kprobes "
+			   "(CONFIG_KPROBES); try --trace-mode btf (fentry/fexit)", what,
+			   tap->trace.target);
 	else if (f->btf_err && f->raw_err)
-		ebc_errbuf(errbuf, len, "cannot trace %s %s: %s; %s (%s)", what, tap->trace.target,
-			   f->btf_why, f->raw_why, ebc_hook__hint(f->btf_err));
+		ebc_errbuf(errbuf, len, "cannot trace %s %s: %s; the legacy way failed too: %s", what,
+			   tap->trace.target, f->btf_why, ebc_strerror(f->raw_err));
 	else if (f->btf_err)
 		ebc_errbuf(errbuf, len, "cannot trace %s %s: %s (%s; or try --trace-mode raw)", what,
 			   tap->trace.target, f->btf_why, ebc_hook__hint(f->btf_err));
@@ -248,19 +255,60 @@ static int trace_open(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *
 	return f.btf_err ? f.btf_err : f.raw_err ? f.raw_err : -EOPNOTSUPP;
 }
 
-/* Loading without attaching is for replay, which runs tc and XDP programs only. */
+/*
+ * Offline replay: the replay entry alone, as a raw_tp program that
+ * BPF_PROG_TEST_RUN can run; its packets come through input_fd's map.
+ */
+static const struct mech replay_mech = { "raw_tp", BPF_PROG_TYPE_RAW_TRACEPOINT, 0, false, false };
+
 static int trace_load(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *errbuf,
 		      size_t len)
 {
-	ebc_errbuf(errbuf, len, "trace taps cannot be loaded without attaching");
-	return -EOPNOTSUPP;
+	struct trace_priv *p = calloc(1, sizeof(*p));
+	struct bpf_program *progs[2];
+	int err;
+
+	if (!p)
+		return -ENOMEM;
+	tap->priv = p;
+	p->skel = trace_bpf__open();
+	if (!p->skel) {
+		err = -errno;
+		ebc_errbuf(errbuf, len, "cannot open the trace program: %s", ebc_strerror(err));
+		goto fail;
+	}
+	err = configure(p->skel, tap, &replay_mech, ld, progs);
+	pick_progs(p->skel, NULL, tap->trace.kind, progs);
+	if (!err)
+		err = bpf_program__set_type(progs[0], BPF_PROG_TYPE_RAW_TRACEPOINT);
+	if (err) {
+		ebc_errbuf(errbuf, len, "cannot set up the trace program: %s", ebc_strerror(err));
+		goto fail;
+	}
+	err = ebc_hook__load(p->skel->obj, tap, ld, errbuf, len);
+	if (!err)
+		return 0;
+fail:
+	trace_close(tap);
+	return err;
 }
 
 static int trace_prog_fd(const struct ebc_tap *tap)
 {
 	const struct trace_priv *p = tap->priv;
 
-	return p ? bpf_program__fd(p->skel->progs.ebc_trace) : -ENOENT;
+	if (!p)
+		return -ENOENT;
+	if (bpf_program__fd(p->skel->progs.ebc_trace_replay) >= 0)
+		return bpf_program__fd(p->skel->progs.ebc_trace_replay);
+	return bpf_program__fd(p->skel->progs.ebc_trace);
+}
+
+static int trace_input_fd(const struct ebc_tap *tap)
+{
+	const struct trace_priv *p = tap->priv;
+
+	return p ? bpf_map__fd(p->skel->maps.ebc_replay_pkt) : -ENOENT;
 }
 
 const struct ebc_hook_ops ebc_hook_trace_ops = {
@@ -268,5 +316,6 @@ const struct ebc_hook_ops ebc_hook_trace_ops = {
 	.open = trace_open,
 	.load = trace_load,
 	.prog_fd = trace_prog_fd,
+	.input_fd = trace_input_fd,
 	.close = trace_close,
 };

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
@@ -21,6 +22,7 @@
 struct bpf_program;
 #include <pcap/dlt.h>
 #include <pcap/pcap.h>
+#include "capture.h"
 #include "hook.h"
 #include "inject.h"
 #include "log.h"
@@ -34,9 +36,12 @@ struct bpf_program;
 
 struct replay {
 	const struct ebc_config *cfg;
-	const char *hook_name;		/* "tc" or "xdp" */
+	const char *hook_name;		/* "tc", "xdp" or "trace" */
 	pcap_t *in;
 	struct ebc_ebpf_prog filter;
+	bool l3;			/* trace: the input is raw IP */
+	int input_fd;			/* trace: the map each packet goes into */
+	struct ebc_replay_pkt *pkt;	/* trace: that map's value */
 	struct ebc_ring *ring;
 	struct ebc_tap tap;
 	const struct ebc_hook_ops *ops;
@@ -74,16 +79,23 @@ static int open_input(struct replay *r, char *errbuf, size_t len)
 		return -EINVAL;
 	}
 	dlt = pcap_datalink(r->in);
+	/* The trace program also takes packets without a MAC header. */
+	if (r->cfg->hook == EBC_REPLAY_TRACE && (dlt == DLT_RAW || dlt == DLT_IPV4 || dlt == DLT_IPV6)) {
+		r->l3 = true;
+		return 0;
+	}
 	/* The tc and XDP test runs take Ethernet frames. */
 	if (dlt != DLT_EN10MB) {
 		const char *name = pcap_datalink_val_to_name(dlt);
 
 		if (name)
 			ebc_errbuf(errbuf, len, "cannot replay link type %s of %s: only Ethernet "
-				   "captures are supported", name, r->cfg->input);
+				   "captures are supported (and raw IP with --hook trace)", name,
+				   r->cfg->input);
 		else
 			ebc_errbuf(errbuf, len, "cannot replay link type %d of %s: only Ethernet "
-				   "captures are supported", dlt, r->cfg->input);
+				   "captures are supported (and raw IP with --hook trace)", dlt,
+				   r->cfg->input);
 		return -EOPNOTSUPP;
 	}
 	return 0;
@@ -91,7 +103,8 @@ static int open_input(struct replay *r, char *errbuf, size_t len)
 
 static int compile_filter(struct replay *r, char *errbuf, size_t len)
 {
-	return ebc_xlate__expr(r->cfg->filter, DLT_EN10MB, r->cfg->snaplen, &r->filter, errbuf, len);
+	return ebc_xlate__expr(r->cfg->filter, r->l3 ? DLT_RAW : DLT_EN10MB, r->cfg->snaplen,
+			       &r->filter, errbuf, len);
 }
 
 /* The ring callback: a record of the packet just run. */
@@ -104,6 +117,7 @@ static int on_record(void *ctx, const struct ebc_rec *rec, const void *data)
 
 	ebc_record__to_pkt(&pkt, comment, sizeof(comment), &r->names, rec, data, 0);
 	pkt.ts = r->ts;
+	pkt.if_id = 0;	/* one interface: the input's link type */
 	/* The kernel saw only the bytes the input holds; the wire had more. */
 	if (pkt.len < r->orig_len)
 		pkt.len = r->orig_len;
@@ -114,6 +128,32 @@ static int on_record(void *ctx, const struct ebc_rec *rec, const void *data)
 	}
 	r->res->matched++;
 	return 0;
+}
+
+/* The stub for the link layer the input does not have: nothing matches there. */
+static const struct bpf_insn reject_all[] = {
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
+/* The trace program has a stub per link layer: the filter goes to the input's. */
+static int trace_filters(struct replay *r, struct ebc_tap_load *ld)
+{
+	ld->filter_l3 = reject_all;
+	ld->filter_l3_len = sizeof(reject_all) / sizeof(reject_all[0]);
+	if (r->l3) {
+		ld->filter_l3 = ld->filter;
+		ld->filter_l3_len = ld->filter_len;
+		ld->filter = reject_all;
+		ld->filter_len = sizeof(reject_all) / sizeof(reject_all[0]);
+	}
+	snprintf(r->tap.trace.name, sizeof(r->tap.trace.name), "replay:trace");
+	r->tap.kind = EBC_TAP_TRACE;
+	r->tap.trace.skb_arg = 0;
+	r->tap.trace.reason_arg = -1;
+	r->tap.trace.location_arg = -1;
+	r->pkt = calloc(1, sizeof(*r->pkt));
+	return r->pkt ? 0 : -ENOMEM;
 }
 
 static int load_program(struct replay *r, char *errbuf, size_t len)
@@ -131,6 +171,8 @@ static int load_program(struct replay *r, char *errbuf, size_t len)
 
 	r->tap.id = 0;
 	r->tap.dir = EBC_DIR_IN;
+	if (r->cfg->hook == EBC_REPLAY_TRACE && trace_filters(r, &ld))
+		return -ENOMEM;
 	/* Names the program in the loader's messages ("capture program for replay:tc"). */
 	snprintf(r->tap.ifc.name, sizeof(r->tap.ifc.name), "replay:%s", r->hook_name);
 	r->tap.ifc.dlt = DLT_EN10MB;
@@ -146,7 +188,12 @@ static int load_program(struct replay *r, char *errbuf, size_t len)
 		return err;
 	r->loaded = true;
 	r->prog_fd = r->ops->prog_fd(&r->tap);
-	ebc_record__names(&r->names, "replay", 0, r->cfg->hook == EBC_REPLAY_XDP);
+	if (r->cfg->hook == EBC_REPLAY_TRACE) {
+		r->input_fd = r->ops->input_fd(&r->tap);
+		ebc_record__trace_names(&r->names, "replay:trace", NULL, NULL);
+	} else {
+		ebc_record__names(&r->names, "replay", 0, r->cfg->hook == EBC_REPLAY_XDP);
+	}
 	return 0;
 }
 
@@ -166,9 +213,27 @@ static int write_headers(struct replay *r, int fd)
 	snprintf(desc, sizeof(desc), "%s through the %s program (BPF_PROG_TEST_RUN)",
 		 r->cfg->input, r->hook_name);
 	err = ebc_pcapng__add_interface(r->out, &(struct ebc_pcapng_if){
-		.linktype = 1, .snaplen = r->cfg->snaplen, .name = name, .description = desc,
+		.linktype = r->l3 ? 101 : 1, .snaplen = r->cfg->snaplen, .name = name,
+		.description = desc,
 		.filter = r->cfg->filter, .tsresol = 9 });
 	return err < 0 ? err : 0;
+}
+
+/* The trace program takes its packet from a map, then runs with no data of its own. */
+static int run_trace(struct replay *r, const struct pcap_pkthdr *h, const u_char *data)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	uint32_t key = 0, n = h->caplen < sizeof(r->pkt->data) ? h->caplen : sizeof(r->pkt->data);
+	int err;
+
+	r->pkt->len = h->len;
+	r->pkt->caplen = n;
+	r->pkt->l3 = r->l3;
+	memcpy(r->pkt->data, data, n);
+	err = bpf_map_update_elem(r->input_fd, &key, r->pkt, BPF_ANY);
+	if (err)
+		return err;
+	return bpf_prog_test_run_opts(r->prog_fd, &topts);
 }
 
 /* Run one packet and write what it produced. 0, or -errno with errbuf set. */
@@ -187,7 +252,7 @@ static int run_packet(struct replay *r, const struct pcap_pkthdr *h, const u_cha
 	r->res->read++;
 	if (h->caplen < h->len)
 		r->truncated++;
-	err = bpf_prog_test_run_opts(r->prog_fd, &topts);
+	err = r->pkt ? run_trace(r, h, data) : bpf_prog_test_run_opts(r->prog_fd, &topts);
 	/*
 	 * EINVAL: the kernel would not build this frame (shorter than an
 	 * Ethernet header, an IP packet shorter than its header, larger than a
@@ -244,7 +309,7 @@ static int write_statistics(struct replay *r)
 {
 	struct ebc_tap_stats st = { 0 };
 
-	if (ebc_ring__tap_stats(r->ring, 0, &st))
+	if (ebc_ring__tap_stats(r->ring, r->l3, &st))
 		ebc_warn("cannot read the replay's statistics");
 	return ebc_pcapng__write_isb(r->out, &(struct ebc_pcapng_isb){
 		.if_id = 0, .ts = r->last_ts, .starttime = r->first_ts, .endtime = r->last_ts,
@@ -257,8 +322,9 @@ int ebc_replay__run(const struct ebc_config *cfg, int out_fd, struct ebc_replay_
 	struct replay r = {
 		.cfg = cfg,
 		.res = res,
-		.hook_name = cfg->hook == EBC_REPLAY_XDP ? "xdp" : "tc",
-		.ops = cfg->hook == EBC_REPLAY_XDP ? &ebc_hook_xdp_ops : &ebc_hook_tc_ops,
+		.hook_name = cfg->hook == EBC_REPLAY_XDP ? "xdp" : cfg->hook == EBC_REPLAY_TRACE ? "trace" : "tc",
+		.ops = cfg->hook == EBC_REPLAY_XDP ? &ebc_hook_xdp_ops :
+		       cfg->hook == EBC_REPLAY_TRACE ? &ebc_hook_trace_ops : &ebc_hook_tc_ops,
 	};
 	int err;
 
@@ -302,6 +368,7 @@ cleanup:
 		r.ops->close(&r.tap);
 	ebc_ring__free(r.ring);
 	ebc_ebpf_prog__free(&r.filter);
+	free(r.pkt);
 	if (r.in)
 		pcap_close(r.in);
 	return err;
