@@ -95,6 +95,39 @@ out:
 	free(out);
 }
 
+/*
+ * Two stubs (trace programs: the link-layer and the raw-IP filter), in
+ * either order after the caller: each call gets its own body.
+ */
+static void test_two_stubs(void)
+{
+	const struct bpf_insn l3_body[] = { MOV_K(0, 7), EXIT };
+	const struct ebc_inject_body bodies[] = {
+		{ EBC_FILTER_MARKER, body, BODY_LEN },
+		{ EBC_FILTER_MARKER_L3, l3_body, 2 },
+	};
+	/* call L3 (insn 4); call L2 (insn 6); exit; L3: marker; exit; L2: marker; exit */
+	const struct bpf_insn prog[] = {
+		CALL_REL(2), CALL_REL(3), EXIT, MOV_K(0, EBC_FILTER_MARKER_L3), EXIT, MARKER, EXIT,
+	};
+	struct bpf_insn *out = NULL;
+	size_t n = 0;
+	int err = ebc_inject__splice_n(prog, 7, bodies, 2, &out, &n);
+
+	tap_ok(!err && n == 2 + BODY_LEN + 1, "two stubs: both calls replaced, both stubs gone (%zu)", n);
+	if (err || n != 2 + BODY_LEN + 1)
+		goto out;
+	tap_ok(same(&out[0], &l3_body[0]), "two stubs: the first call gets the L3 body");
+	tap_ok(same(&out[2], &body[0]), "two stubs: the second call gets the L2 body");
+	tap_ok(out[n - 1].code == (BPF_JMP | BPF_EXIT), "two stubs: the caller's exit ends it");
+	free(out);
+	out = NULL;
+	tap_ok(ebc_inject__splice_n(prog, 5, bodies, 2, &out, &n) == -ENOENT,
+	       "two stubs: a body whose stub is missing: -ENOENT");
+out:
+	free(out);
+}
+
 static void test_refusals(void)
 {
 	const struct bpf_insn nostub[] = { MOV_K(0, 0), EXIT };
@@ -117,6 +150,7 @@ int main(void)
 {
 	test_one_call();
 	test_two_calls_and_stack();
+	test_two_stubs();
 	test_refusals();
 	return tap_done();
 }
