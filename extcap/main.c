@@ -16,6 +16,7 @@
 #include "config.h"
 #include "filter.h"
 #include "ifaces.h"
+#include "kbtf.h"
 #include "log.h"
 #include "options.h"
 #include "replay.h"
@@ -41,10 +42,66 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* What ebpfcap-tracepoint offers when the kernel's BTF cannot say. */
+static const char *const usual_tracepoints[] = {
+	"skb:kfree_skb", "net:netif_receive_skb", "net:net_dev_queue",
+};
+
+/*
+ * The tracepoints this kernel has that carry an sk_buff, as "group:name"
+ * ("name" when tracefs, which says the group, is out of reach). *names points
+ * into *storage or at usual_tracepoints; the caller frees both.
+ */
+static int list_tracepoints(const char ***names, size_t *n, char **storage)
+{
+	struct ebc_kbtf *k = NULL;
+	struct ebc_tp_info *tps = NULL;
+	const size_t width = sizeof(tps->group) + sizeof(tps->name);
+	size_t ntps = 0;
+	int err;
+
+	*storage = NULL;
+	err = ebc_kbtf__open(&k);
+	if (!err)
+		err = ebc_kbtf__skb_tracepoints(k, &tps, &ntps);
+	ebc_kbtf__close(k);
+	if (!err && ntps)
+		*storage = malloc(ntps * width);
+	*names = calloc(*storage ? ntps : ARRAY_SIZE(usual_tracepoints), sizeof(**names));
+	if (!*names) {
+		free(*storage);
+		free(tps);
+		return -ENOMEM;
+	}
+	if (!*storage) {
+		if (err)
+			ebc_info("cannot list the tracepoints: %s; offering the usual ones",
+				 ebc_strerror(err));
+		for (size_t i = 0; i < ARRAY_SIZE(usual_tracepoints); i++)
+			(*names)[i] = usual_tracepoints[i];
+		*n = ARRAY_SIZE(usual_tracepoints);
+		free(tps);
+		return 0;
+	}
+	for (size_t i = 0; i < ntps; i++) {
+		char *s = *storage + i * width;
+
+		snprintf(s, width, "%s%s%s", tps[i].group, tps[i].group[0] ? ":" : "", tps[i].name);
+		(*names)[i] = s;
+	}
+	*n = ntps;
+	free(tps);
+	return 0;
+}
+
 static int print_config(const struct ebc_config *cfg)
 {
+	struct ebc_extcap_values v = { 0 };
 	struct ebc_iface *list = NULL;
-	const char **names;
+	const char **names, **tps = NULL;
+	char *tp_storage = NULL;
 	size_t n = 0, k = 0;
 	int err;
 
@@ -59,7 +116,19 @@ static int print_config(const struct ebc_config *cfg)
 	for (size_t i = 0; i < n; i++)
 		if (list[i].dlt >= 0)
 			names[k++] = list[i].name;
-	err = ebc_extcap__print_config(stdout, cfg->extcap_interface, cfg->reload_option, names, k);
+	v.devices = names;
+	v.ndevices = k;
+	/* Reading the kernel's BTF takes a moment; only ebpfcap-tracepoint needs it. */
+	if (!strcmp(cfg->extcap_interface, EBC_IFACE_TRACEPOINT)) {
+		err = list_tracepoints(&tps, &v.ntracepoints, &tp_storage);
+		if (err)
+			goto out;
+		v.tracepoints = tps;
+	}
+	err = ebc_extcap__print_config(stdout, cfg->extcap_interface, cfg->reload_option, &v);
+out:
+	free(tps);
+	free(tp_storage);
 	free(names);
 	free(list);
 	return err;

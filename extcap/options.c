@@ -36,34 +36,22 @@
 #define EBC_RING_MB_MAX 1024
 /* IFNAMSIZ, without pulling in <net/if.h>: 15 characters and a NUL. */
 #define EBC_IFNAME_MAX 15
+/* Kernel names: a tracepoint's group and name (as in struct ebc_tp_info), a function. */
+#define EBC_TP_PART_MAX 63
+#define EBC_FUNC_MAX 127
 
-/* The extcap interfaces, indexed by the tap kind each one captures with. */
-struct ebc_iface {
-	const char *name;
-	const char *display;
-};
+/* The extcap interfaces, in --extcap-interfaces order. */
+enum iface_id { IFX_ANY, IFX_TC, IFX_XDP, IFX_DROPS, IFX_TRACEPOINT, IFX_KFUNC, IFX__MAX };
 
-static const struct ebc_iface ifaces[] = {
-	[EBC_TAP_ANY] = { EBC_IFACE_ANY, "eBPF capture: tc on all devices (like -i any)" },
-	[EBC_TAP_TC] = { EBC_IFACE_TC, "eBPF capture: tc ingress/egress of one device" },
-	[EBC_TAP_XDP] = { EBC_IFACE_XDP, "eBPF capture: XDP hook of one device" },
-};
-
-/* The tap kind an extcap interface name stands for, or -1. */
-static int iface_kind(const char *interface)
-{
-	if (!interface)
-		return -1;
-	for (size_t k = 0; k < ARRAY_SIZE(ifaces); k++)
-		if (!strcmp(interface, ifaces[k].name))
-			return (int)k;
-	return -1;
-}
-
-#define IF_ANY (1u << EBC_TAP_ANY)
-#define IF_TC (1u << EBC_TAP_TC)
-#define IF_XDP (1u << EBC_TAP_XDP)
-#define IF_ALL (IF_ANY | IF_TC | IF_XDP)
+#define IF_ANY (1u << IFX_ANY)
+#define IF_TC (1u << IFX_TC)
+#define IF_XDP (1u << IFX_XDP)
+#define IF_DROPS (1u << IFX_DROPS)
+#define IF_TRACEPOINT (1u << IFX_TRACEPOINT)
+#define IF_KFUNC (1u << IFX_KFUNC)
+#define IF_DEV (IF_ANY | IF_TC | IF_XDP)
+#define IF_TRACE (IF_DROPS | IF_TRACEPOINT | IF_KFUNC)
+#define IF_ALL (IF_DEV | IF_TRACE)
 
 /* A word an enum option accepts; display NULL marks an alias Wireshark is not offered. */
 struct ebc_word {
@@ -98,9 +86,24 @@ static const struct ebc_word tc_mode_words[] = {
 	{ NULL, 0, NULL },
 };
 
+static const struct ebc_word trace_mode_words[] = {
+	{ "auto", EBC_TRACE_AUTO, "Automatic (BTF-typed, else raw)" },
+	{ "btf", EBC_TRACE_BTF, "BTF-typed (tp_btf, fentry/fexit)" },
+	{ "raw", EBC_TRACE_RAW, "Raw (raw_tp, kprobes)" },
+	{ NULL, 0, NULL },
+};
+
+/* Where ebpfcap-kfunc taps its function. */
+static const struct ebc_word on_words[] = {
+	{ "entry", EBC_TRACE_KFUNC, "Entry (as it is called)" },
+	{ "exit", EBC_TRACE_KRETFUNC, "Exit (as it returns)" },
+	{ NULL, 0, NULL },
+};
+
 static const struct ebc_word hook_words[] = {
 	{ "tc", EBC_REPLAY_TC, NULL },
 	{ "xdp", EBC_REPLAY_XDP, NULL },
+	{ "trace", EBC_REPLAY_TRACE, NULL },
 	{ NULL, 0, NULL },
 };
 
@@ -137,6 +140,8 @@ static const char *const ext_type_names[] = {
 #define F_SYNOPSIS	0x04	/* shown in the usage line */
 #define F_POW2		0x08	/* a number that must be a power of two */
 #define F_RELOAD	0x10	/* extcap selector Wireshark may reload */
+#define F_IFACE_ARG	0x20	/* an argument of the extcap interfaces in ext_ifaces only */
+#define F_REQUIRED	0x40	/* extcap: Wireshark insists on a value */
 
 struct ebc_opt {
 	const char *name;		/* long name, without "--" */
@@ -150,23 +155,86 @@ struct ebc_opt {
 	size_t off;			/* offsetof(struct ebc_config, ...) */
 	unsigned int flags;
 	const char *noun;		/* for range errors: "snaplen 0 out of range" */
+	const char *alt;		/* F_IFACE_ARG: its standalone spelling */
 	const char *help;
 	/* As an extcap argument (ext != EXT_NONE). */
 	enum ext_type ext;
 	const char *ext_display;
 	const char *ext_tooltip;
 	const char *ext_group;
+	const char *ext_validation;	/* EXT_STRING: a regex the value must match */
 	unsigned int ext_ifaces;	/* IF_* bits: the interfaces that offer it */
 };
 
 enum opt_id {
-	O_LIST, O_INTERFACE, O_DEVICE, O_FILTER, O_SNAPLEN, O_COUNT, O_WRITE, O_DIRECTION,
-	O_XDP_MODE, O_TC_MODE, O_RING_SIZE, O_VERBOSE, O_QUIET, O_HELP, O_VERSION,
+	O_LIST, O_INTERFACE, O_DEVICE, O_TRACEPOINT, O_FUNCTION, O_ON, O_ARG, O_FILTER, O_SNAPLEN,
+	O_COUNT, O_WRITE, O_DIRECTION, O_XDP_MODE, O_TC_MODE, O_TRACE_MODE, O_ALL_NETNS,
+	O_RING_SIZE, O_VERBOSE, O_QUIET, O_HELP, O_VERSION,
 	O_EXTCAP_INTERFACES, O_EXTCAP_INTERFACE, O_EXTCAP_DLTS, O_EXTCAP_CONFIG,
 	O_EXTCAP_RELOAD, O_CAPTURE, O_FIFO, O_EXTCAP_FILTER, O_EXTCAP_VERSION,
 	O_LOG_LEVEL, O_LOG_FILE, O_DUMP, O_DUMP_C, O_READ, O_HOOK,
 	O__MAX,
 };
+
+/*
+ * An extcap interface and the tap it captures with. Trace interfaces name
+ * their target here (drops) or take it from an option of theirs.
+ */
+struct ebc_iface {
+	const char *name;
+	const char *display;
+	enum ebc_tap_kind kind;
+	enum ebc_trace_kind trace_kind;	/* EBC_TAP_TRACE; --on may turn KFUNC into KRETFUNC */
+	const char *trace_target;	/* EBC_TAP_TRACE: fixed, or NULL for target_opt's value */
+	enum opt_id target_opt;
+};
+
+static const struct ebc_iface ifaces[IFX__MAX] = {
+	[IFX_ANY] = { EBC_IFACE_ANY, "eBPF capture: tc on all devices (like -i any)", EBC_TAP_ANY },
+	[IFX_TC] = { EBC_IFACE_TC, "eBPF capture: tc ingress/egress of one device", EBC_TAP_TC },
+	[IFX_XDP] = { EBC_IFACE_XDP, "eBPF capture: XDP hook of one device", EBC_TAP_XDP },
+	[IFX_DROPS] = {
+		EBC_IFACE_DROPS, "eBPF capture: packets the kernel drops (" EBC_DROPS_TRACEPOINT ")",
+		EBC_TAP_TRACE, EBC_TRACE_TP, EBC_DROPS_TRACEPOINT,
+	},
+	[IFX_TRACEPOINT] = {
+		EBC_IFACE_TRACEPOINT, "eBPF capture: a tracepoint carrying an sk_buff",
+		EBC_TAP_TRACE, EBC_TRACE_TP, NULL, O_TRACEPOINT,
+	},
+	[IFX_KFUNC] = {
+		EBC_IFACE_KFUNC, "eBPF capture: entry or exit of a kernel function taking an sk_buff",
+		EBC_TAP_TRACE, EBC_TRACE_KFUNC, NULL, O_FUNCTION,
+	},
+};
+
+/* The index in ifaces[] of an extcap interface name, or -1. */
+static int iface_index(const char *interface)
+{
+	if (!interface)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(ifaces); i++)
+		if (!strcmp(interface, ifaces[i].name))
+			return (int)i;
+	return -1;
+}
+
+/* "a, b or c": the names of the interfaces in an IF_* mask. */
+static const char *iface_names(unsigned int mask, char *buf, size_t len)
+{
+	size_t n = 0, total = 0, seen = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ifaces); i++)
+		total += (mask >> i) & 1;
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(ifaces) && n < len; i++) {
+		if (!((mask >> i) & 1))
+			continue;
+		seen++;
+		n += snprintf(buf + n, len - n, "%s%s", seen == 1 ? "" : seen == total ? " or " : ", ",
+			      ifaces[i].name);
+	}
+	return buf;
+}
 
 #define CFG(field) offsetof(struct ebc_config, field)
 
@@ -187,7 +255,7 @@ static const struct ebc_opt opts[O__MAX] = {
 			"in the kernel and write those the filter keeps",
 	},
 	[O_HOOK] = {
-		.name = "hook", .arg = ARG_ENUM, .metavar = "tc|xdp", .def = "tc",
+		.name = "hook", .arg = ARG_ENUM, .metavar = "tc|xdp|trace", .def = "tc",
 		.words = hook_words, .store = ST_INT, .off = CFG(hook), .flags = F_STANDALONE,
 		.help = "with -r: the datapath program the packets run through",
 	},
@@ -198,7 +266,12 @@ static const struct ebc_opt opts[O__MAX] = {
 	[O_INTERFACE] = {
 		.name = "interface", .letter = 'i', .arg = ARG_STRING, .metavar = "TAP",
 		.def = "any", .flags = F_STANDALONE | F_SYNOPSIS,
-		.help = "any (tc on every up device), tc:DEV, xdp:DEV, or DEV meaning tc:DEV",
+		.help = "any (tc on every up device), tc:DEV, xdp:DEV, DEV meaning tc:DEV; "
+			"drops (packets the kernel drops, at tracepoint " EBC_DROPS_TRACEPOINT "), "
+			"tp:[GROUP:]NAME (a tracepoint carrying an sk_buff), "
+			"kfunc:FUNC[:argN] or kretfunc:FUNC[:argN] (entry or exit of a kernel "
+			"function whose Nth parameter, from arg1, else its first sk_buff one, "
+			"is the packet)",
 	},
 	[O_DEVICE] = {
 		.name = "device", .arg = ARG_STRING, .metavar = "DEV",
@@ -206,7 +279,44 @@ static const struct ebc_opt opts[O__MAX] = {
 		.help = "capture on DEV only (default: every up device for -i any)",
 		.ext = EXT_SELECTOR, .ext_display = "Device",
 		.ext_tooltip = "The network device whose hook is tapped",
-		.ext_group = "Capture", .ext_ifaces = IF_ALL,
+		.ext_group = "Capture", .ext_ifaces = IF_DEV,
+	},
+	[O_TRACEPOINT] = {
+		.name = "tracepoint", .arg = ARG_STRING, .metavar = "GROUP:NAME",
+		.def = "net:netif_receive_skb", .flags = F_IFACE_ARG, .alt = "-i tp:GROUP:NAME",
+		.help = "with " EBC_IFACE_TRACEPOINT ": the tracepoint to capture at",
+		.ext = EXT_SELECTOR, .ext_display = "Tracepoint",
+		.ext_tooltip = "A tracepoint of this kernel that carries an sk_buff",
+		.ext_group = "Capture", .ext_ifaces = IF_TRACEPOINT,
+	},
+	[O_FUNCTION] = {
+		.name = "function", .arg = ARG_STRING, .metavar = "FUNC", .def = "ip_rcv",
+		.flags = F_IFACE_ARG | F_REQUIRED, .alt = "-i kfunc:FUNC",
+		.help = "with " EBC_IFACE_KFUNC ": the kernel function to capture at",
+		.ext = EXT_STRING, .ext_display = "Function",
+		.ext_tooltip = "A kernel function with a struct sk_buff * parameter, e.g. ip_rcv or "
+			"tcp_v4_rcv",
+		.ext_validation = "^[A-Za-z0-9_.]+$",
+		.ext_group = "Capture", .ext_ifaces = IF_KFUNC,
+	},
+	[O_ON] = {
+		.name = "on", .arg = ARG_ENUM, .metavar = "entry|exit", .def = "entry",
+		.words = on_words, .flags = F_IFACE_ARG, .alt = "-i kfunc:FUNC or -i kretfunc:FUNC",
+		.help = "with " EBC_IFACE_KFUNC ": capture at the function's entry or exit",
+		.ext = EXT_RADIO, .ext_display = "Capture at",
+		.ext_tooltip = "Capture as the function is called, or as it returns",
+		.ext_group = "Capture", .ext_ifaces = IF_KFUNC,
+	},
+	[O_ARG] = {
+		.name = "arg", .arg = ARG_UINT, .metavar = "N", .def = "0", .min = 0, .max = 12,
+		.store = ST_UINT, .off = CFG(trace_arg), .flags = F_IFACE_ARG, .noun = "argument",
+		.alt = "-i kfunc:FUNC:argN",
+		.help = "with " EBC_IFACE_KFUNC ": the function's sk_buff parameter, counted from 1; "
+			"0: the first sk_buff parameter",
+		.ext = EXT_INTEGER, .ext_display = "sk_buff parameter",
+		.ext_tooltip = "The parameter holding the sk_buff, counted from 1; "
+			"0 picks the first sk_buff parameter",
+		.ext_group = "Capture", .ext_ifaces = IF_KFUNC,
 	},
 	[O_FILTER] = {
 		.name = "filter", .letter = 'f', .arg = ARG_STRING, .metavar = "FILTER",
@@ -260,6 +370,22 @@ static const struct ebc_opt opts[O__MAX] = {
 		.ext_tooltip = "tcx links vanish with ebpfcap; clsact filters are removed on exit",
 		.ext_group = "Capture", .ext_ifaces = IF_ANY | IF_TC,
 	},
+	[O_TRACE_MODE] = {
+		.name = "trace-mode", .arg = ARG_ENUM, .metavar = "MODE", .def = "auto",
+		.words = trace_mode_words, .store = ST_INT, .off = CFG(trace_mode),
+		.help = "how trace taps attach: btf (tp_btf, fentry/fexit), raw (raw_tp, kprobes), "
+			"auto (btf, else raw)",
+		.ext = EXT_SELECTOR, .ext_display = "Trace attach mode",
+		.ext_tooltip = "BTF-typed programs need a kernel with BTF; raw ones also work without",
+		.ext_group = "Capture", .ext_ifaces = IF_TRACE,
+	},
+	[O_ALL_NETNS] = {
+		.name = "all-netns",
+		.help = "trace taps capture every network namespace, not only the one ebpfcap runs in",
+		.ext = EXT_BOOLFLAG, .ext_display = "All network namespaces",
+		.ext_tooltip = "Capture the packets of every network namespace, not only ebpfcap's own",
+		.ext_group = "Capture", .ext_ifaces = IF_TRACE,
+	},
 	[O_RING_SIZE] = {
 		.name = "ring-size", .arg = ARG_UINT, .metavar = "MIB",
 		.def = STR(EBC_DEFAULT_RING_MB), .min = 1, .max = EBC_RING_MB_MAX,
@@ -287,7 +413,8 @@ static const struct ebc_opt opts[O__MAX] = {
 	[O_EXTCAP_INTERFACE] = {
 		.name = "extcap-interface", .arg = ARG_STRING, .metavar = "IF",
 		.store = ST_STR, .off = CFG(extcap_interface), .flags = F_EXTCAP,
-		.help = "the interface: " EBC_IFACE_ANY ", " EBC_IFACE_TC " or " EBC_IFACE_XDP,
+		.help = "the interface: " EBC_IFACE_ANY ", " EBC_IFACE_TC ", " EBC_IFACE_XDP ", "
+			EBC_IFACE_DROPS ", " EBC_IFACE_TRACEPOINT " or " EBC_IFACE_KFUNC,
 	},
 	[O_EXTCAP_DLTS] = {
 		.name = "extcap-dlts", .flags = F_EXTCAP,
@@ -343,6 +470,7 @@ struct parse_state {
 /* Storage for strings the parser builds: trailing filter words, a decoded device. */
 static char *joined_filter;
 static char device_buf[4 * EBC_IFNAME_MAX + 1];
+static char target_buf[EBC_FUNC_MAX + 1];
 
 static int fail(char *errbuf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(char *errbuf, size_t len, const char *fmt, ...)
@@ -589,11 +717,129 @@ static int check_device(const char *dev, char *errbuf, size_t len)
 	return 0;
 }
 
-/* -i any | tc:DEV | xdp:DEV | DEV */
+/* Decimal digits only, no sign, no leading zero, min..max. */
+static bool small_number(const char *s, unsigned int min, unsigned int max, unsigned int *out)
+{
+	unsigned int v = 0;
+
+	if (!isdigit((unsigned char)*s) || (s[0] == '0' && s[1]))
+		return false;
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s))
+			return false;
+		v = v * 10 + (unsigned int)(*s - '0');
+		if (v > max)
+			return false;
+	}
+	if (v < min)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool name_chars(const char *s, size_t n, bool dots)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && !(dots && s[i] == '.'))
+			return false;
+	return true;
+}
+
+/*
+ * A tracepoint, [GROUP:]NAME. subject and form name where it came from in
+ * the errors: "-i tp:net:" and "-i tp:", or "--tracepoint" and "--tracepoint ".
+ */
+static int check_tracepoint(const char *spec, const char *subject, const char *form,
+			    char *errbuf, size_t len)
+{
+	const char *colon = strchr(spec, ':');
+	const char *name = colon ? colon + 1 : spec;
+	size_t glen = colon ? (size_t)(colon - spec) : 0;
+
+	if (!*name || (colon && !glen))
+		return fail(errbuf, len, "%s names no tracepoint (expected %sGROUP:NAME or %sNAME)",
+			    subject, form, form);
+	if (!name_chars(spec, glen, false) || !name_chars(name, strlen(name), false))
+		return fail(errbuf, len,
+			    "invalid tracepoint \"%s\" (expected %sGROUP:NAME of letters, digits and '_')",
+			    spec, form);
+	if (glen > EBC_TP_PART_MAX || strlen(name) > EBC_TP_PART_MAX)
+		return fail(errbuf, len,
+			    "tracepoint \"%s\" is too long (at most %d characters for group and for name)",
+			    spec, EBC_TP_PART_MAX);
+	return 0;
+}
+
+/* A kernel function's name; example is how to spell one, e.g. "-i kfunc:ip_rcv". */
+static int check_function(const char *func, size_t n, const char *subject, const char *example,
+			  char *errbuf, size_t len)
+{
+	if (!n)
+		return fail(errbuf, len, "%s names no function (e.g. %s)", subject, example);
+	if (!name_chars(func, n, true))
+		return fail(errbuf, len,
+			    "invalid function name \"%.*s\" (expected letters, digits, '_' and '.')",
+			    (int)n, func);
+	if (n > EBC_FUNC_MAX)
+		return fail(errbuf, len, "function name \"%.*s\" is too long (at most %d characters)",
+			    (int)n, func, EBC_FUNC_MAX);
+	return 0;
+}
+
+/* The target of -i tp:[GROUP:]NAME, kfunc:FUNC[:argN] or kretfunc:FUNC[:argN]. */
+static int parse_trace_tap(const char *tap, const char *rest, enum ebc_trace_kind trace_kind,
+			   struct ebc_config *cfg, char *errbuf, size_t len)
+{
+	char subject[96], example[32];
+	const char *arg;
+	size_t n;
+	int err;
+
+	cfg->kind = EBC_TAP_TRACE;
+	cfg->trace_kind = trace_kind;
+	cfg->trace_target = rest;
+	snprintf(subject, sizeof(subject), "-i %.88s", tap);
+	if (trace_kind == EBC_TRACE_TP) {
+		snprintf(example, sizeof(example), "-i %.*s", (int)(rest - tap), tap);
+		return check_tracepoint(rest, subject, example, errbuf, len);
+	}
+	arg = strchr(rest, ':');
+	n = arg ? (size_t)(arg - rest) : strlen(rest);
+	snprintf(example, sizeof(example), "-i %.*sip_rcv", (int)(rest - tap), tap);
+	err = check_function(rest, n, subject, example, errbuf, len);
+	if (err || !arg)
+		return err;
+	/* FUNC:argN: the function's Nth parameter, counted from 1 (0 would mean "the first skb"). */
+	arg++;
+	if (!strcmp(arg, "arg0"))
+		return fail(errbuf, len, "-i %s: arguments count from 1 (arg1 is the first parameter)",
+			    tap);
+	if (strncmp(arg, "arg", 3) || !small_number(arg + 3, 1, 12, &cfg->trace_arg))
+		return fail(errbuf, len, "invalid argument \"%s\" in -i %s (expected arg1 to arg12)",
+			    arg, tap);
+	memcpy(target_buf, rest, n);
+	target_buf[n] = '\0';
+	cfg->trace_target = target_buf;
+	return 0;
+}
+
+/*
+ * -i any | tc:DEV | xdp:DEV | DEV | drops | tp:[GROUP:]NAME | kfunc:FUNC[:argN]
+ *    | kretfunc:FUNC[:argN]
+ */
 static int parse_tap(const char *tap, struct ebc_config *cfg, char *errbuf, size_t len)
 {
-	static const struct { const char *prefix; enum ebc_tap_kind kind; } kinds[] = {
-		{ "tc:", EBC_TAP_TC }, { "xdp:", EBC_TAP_XDP },
+	static const struct {
+		const char *prefix;
+		enum ebc_tap_kind kind;
+		enum ebc_trace_kind trace_kind;
+		const char *what;	/* "-i tc names no device" */
+	} forms[] = {
+		{ "tc:", EBC_TAP_TC, 0, "device" },
+		{ "xdp:", EBC_TAP_XDP, 0, "device" },
+		{ "tp:", EBC_TAP_TRACE, EBC_TRACE_TP, "tracepoint" },
+		{ "kfunc:", EBC_TAP_TRACE, EBC_TRACE_KFUNC, "function" },
+		{ "kretfunc:", EBC_TAP_TRACE, EBC_TRACE_KRETFUNC, "function" },
 	};
 	const char *dev = NULL;
 
@@ -601,21 +847,34 @@ static int parse_tap(const char *tap, struct ebc_config *cfg, char *errbuf, size
 		cfg->kind = EBC_TAP_ANY;
 		return 0;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
-		size_t n = strlen(kinds[i].prefix);
+	if (!strcmp(tap, "drops")) {
+		cfg->kind = EBC_TAP_TRACE;
+		cfg->trace_kind = EBC_TRACE_TP;
+		cfg->trace_target = EBC_DROPS_TRACEPOINT;
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
+		size_t n = strlen(forms[i].prefix);
 
-		if (!strncmp(tap, kinds[i].prefix, n)) {
-			cfg->kind = kinds[i].kind;
+		if (!strncmp(tap, forms[i].prefix, n)) {
+			if (forms[i].kind == EBC_TAP_TRACE)
+				return parse_trace_tap(tap, tap + n, forms[i].trace_kind, cfg, errbuf,
+						       len);
+			cfg->kind = forms[i].kind;
 			dev = tap + n;
-		} else if (!strncmp(tap, kinds[i].prefix, n - 1) && tap[n - 1] == '\0') {
-			return fail(errbuf, len, "-i %s names no device (e.g. -i %seth0)", tap,
-				    kinds[i].prefix);
+			break;
 		}
+		if (!strncmp(tap, forms[i].prefix, n - 1) && tap[n - 1] == '\0')
+			return fail(errbuf, len, "-i %s names no %s (e.g. -i %s%s)", tap, forms[i].what,
+				    forms[i].prefix,
+				    forms[i].kind != EBC_TAP_TRACE ? "eth0" :
+				    forms[i].trace_kind == EBC_TRACE_TP ? "skb:kfree_skb" : "ip_rcv");
 	}
 	if (!dev) {
 		if (strchr(tap, ':') || !*tap)
 			return fail(errbuf, len,
-				    "unknown tap \"%s\" (expected any, tc:DEV, xdp:DEV or DEV)", tap);
+				    "unknown tap \"%s\" (expected any, tc:DEV, xdp:DEV, DEV, drops, "
+				    "tp:[GROUP:]NAME, kfunc:FUNC or kretfunc:FUNC)", tap);
 		cfg->kind = EBC_TAP_TC;
 		dev = tap;
 	}
@@ -624,6 +883,41 @@ static int parse_tap(const char *tap, struct ebc_config *cfg, char *errbuf, size
 			    cfg->kind == EBC_TAP_XDP ? "xdp:" : "tc:");
 	cfg->device = dev;
 	return 0;
+}
+
+/* The tap an extcap interface captures with; a trace target from the interface or its options. */
+static int apply_iface(const struct ebc_iface *ifc, struct ebc_config *cfg,
+		       const struct parse_state *st, char *errbuf, size_t len)
+{
+	enum opt_id id = ifc->target_opt;
+	unsigned long long on;
+	const char *target;
+	int err;
+
+	cfg->kind = ifc->kind;
+	if (ifc->kind != EBC_TAP_TRACE)
+		return 0;
+	cfg->trace_kind = ifc->trace_kind;
+	if (st->raw[O_ON]) {
+		err = parse_enum(O_ON, st->raw[O_ON], &on, errbuf, len);
+		if (err)
+			return err;
+		cfg->trace_kind = (enum ebc_trace_kind)on;
+	}
+	if (ifc->trace_target) {
+		cfg->trace_target = ifc->trace_target;
+		return 0;
+	}
+	/* tshark passes what has an arg-line default; a selector's default comes from the table. */
+	target = st->raw[id] ? st->raw[id] : opts[id].def;
+	if (id == O_TRACEPOINT)
+		err = check_tracepoint(target, "--tracepoint", "--tracepoint ", errbuf, len);
+	else
+		err = check_function(target, strlen(target), "--function", "--function ip_rcv", errbuf,
+				     len);
+	if (!err)
+		cfg->trace_target = target;
+	return err;
 }
 
 static int check_extcap(int argc, char **argv, struct ebc_config *cfg,
@@ -636,8 +930,8 @@ static int check_extcap(int argc, char **argv, struct ebc_config *cfg,
 		EBC_MODE_EXTCAP_INTERFACES, EBC_MODE_EXTCAP_DLTS, EBC_MODE_EXTCAP_CONFIG,
 		EBC_MODE_CAPTURE,
 	};
-	int query = -1;
-	char sp[32];
+	int query = -1, ifx, err;
+	char sp[32], names[160];
 
 	/* In extcap mode the capture goes to --fifo; there is no -w. */
 	cfg->output = NULL;
@@ -659,13 +953,20 @@ static int check_extcap(int argc, char **argv, struct ebc_config *cfg,
 		query = (int)i;
 	}
 
-	if (cfg->extcap_interface) {
-		int k = iface_kind(cfg->extcap_interface);
-
-		if (k < 0)
-			return fail(errbuf, len, "unknown interface %s (expected %s, %s or %s)",
-				    cfg->extcap_interface, EBC_IFACE_ANY, EBC_IFACE_TC, EBC_IFACE_XDP);
-		cfg->kind = (enum ebc_tap_kind)k;
+	ifx = iface_index(cfg->extcap_interface);
+	if (cfg->extcap_interface && ifx < 0)
+		return fail(errbuf, len, "unknown interface %s (expected %s)", cfg->extcap_interface,
+			    iface_names(IF_ALL, names, sizeof(names)));
+	for (int id = 0; id < O__MAX; id++)
+		if (st->seen[id] && (opts[id].flags & F_IFACE_ARG) &&
+		    (ifx < 0 || !(opts[id].ext_ifaces & (1u << ifx))))
+			return fail(errbuf, len, "--%s applies to %s only; drop --%s %s", opts[id].name,
+				    iface_names(opts[id].ext_ifaces, names, sizeof(names)),
+				    opts[id].name, st->raw[id]);
+	if (ifx >= 0) {
+		err = apply_iface(&ifaces[ifx], cfg, st, errbuf, len);
+		if (err)
+			return err;
 	}
 
 	if (query < 0) {
@@ -678,8 +979,8 @@ static int check_extcap(int argc, char **argv, struct ebc_config *cfg,
 	}
 	if (cfg->mode != EBC_MODE_EXTCAP_INTERFACES && cfg->mode != EBC_MODE_EXTCAP_FILTER_CHECK &&
 	    !cfg->extcap_interface)
-		return fail(errbuf, len, "--%s needs --extcap-interface (%s, %s or %s)",
-			    opts[queries[query]].name, EBC_IFACE_ANY, EBC_IFACE_TC, EBC_IFACE_XDP);
+		return fail(errbuf, len, "--%s needs --extcap-interface (%s)", opts[queries[query]].name,
+			    iface_names(IF_ALL, names, sizeof(names)));
 	if (cfg->mode == EBC_MODE_CAPTURE && !cfg->fifo)
 		return fail(errbuf, len,
 			    "--capture needs --fifo PATH (outside wireshark, use -w FILE instead of --capture)");
@@ -699,8 +1000,14 @@ static int check_standalone(int argc, char **argv, struct ebc_config *cfg,
 			    const struct parse_state *st, char *errbuf, size_t len)
 {
 	const char *dev = cfg->device;
+	char names[160];
 	int err;
 
+	for (int id = 0; id < O__MAX; id++)
+		if (st->seen[id] && (opts[id].flags & F_IFACE_ARG))
+			return fail(errbuf, len, "--%s goes with --extcap-interface %s; standalone, use %s",
+				    opts[id].name, iface_names(opts[id].ext_ifaces, names, sizeof(names)),
+				    opts[id].alt);
 	if (st->seen[O_LIST]) {
 		cfg->mode = EBC_MODE_LIST_TAPS;
 		return 0;
@@ -739,6 +1046,33 @@ static int check_standalone(int argc, char **argv, struct ebc_config *cfg,
 	return 0;
 }
 
+/* "--all-netns applies to trace taps only; ...", for an option a non-trace tap was given. */
+static int trace_only(const struct ebc_config *cfg, const struct parse_state *st, enum opt_id id,
+		      char *errbuf, size_t len)
+{
+	char names[160];
+
+	return fail(errbuf, len, "--%s applies to trace taps only; drop --%s%s%s or capture with %s",
+		    opts[id].name, opts[id].name, st->raw[id] ? " " : "", st->raw[id] ? st->raw[id] : "",
+		    cfg->extcap ? iface_names(IF_TRACE, names, sizeof(names)) :
+		    "-i drops, tp:NAME, kfunc:FUNC or kretfunc:FUNC");
+}
+
+/* Trace taps see every device, and each packet at one point of its way through the stack. */
+static int check_trace(const struct ebc_config *cfg, const struct parse_state *st, char *errbuf,
+		       size_t len)
+{
+	char sp[32];
+
+	if (cfg->device)
+		return fail(errbuf, len, "--device applies to tc and xdp taps only; drop --device %s",
+			    cfg->device);
+	if (st->seen[O_DIRECTION])
+		return fail(errbuf, len, "trace taps have no direction; drop %s %s",
+			    spelling(st, O_DIRECTION, sp, sizeof(sp)), st->raw[O_DIRECTION]);
+	return 0;
+}
+
 /* Checks that need the whole command line: a capture that cannot work as asked. */
 static int check_capture(struct ebc_config *cfg, const struct parse_state *st, char *errbuf,
 			 size_t len)
@@ -746,6 +1080,14 @@ static int check_capture(struct ebc_config *cfg, const struct parse_state *st, c
 	char sp[32];
 	int err;
 
+	if (cfg->kind == EBC_TAP_TRACE) {
+		err = check_trace(cfg, st, errbuf, len);
+		if (err)
+			return err;
+	} else if (st->seen[O_TRACE_MODE] || st->seen[O_ALL_NETNS]) {
+		return trace_only(cfg, st, st->seen[O_TRACE_MODE] ? O_TRACE_MODE : O_ALL_NETNS, errbuf,
+				  len);
+	}
 	if (cfg->device) {
 		err = check_device(cfg->device, errbuf, len);
 		if (err)
@@ -756,15 +1098,14 @@ static int check_capture(struct ebc_config *cfg, const struct parse_state *st, c
 			return fail(errbuf, len, "xdp captures ingress only; drop %s %s",
 				    spelling(st, O_DIRECTION, sp, sizeof(sp)), st->raw[O_DIRECTION]);
 		cfg->direction = EBC_DIR_IN;
-		if (st->seen[O_TC_MODE])
-			return fail(errbuf, len,
-				    "--tc-mode applies to tc taps only; drop --tc-mode %s",
-				    st->raw[O_TC_MODE]);
 	} else if (st->seen[O_XDP_MODE]) {
 		return fail(errbuf, len,
 			    "--xdp-mode applies to xdp taps only; drop --xdp-mode %s or capture with %s",
 			    st->raw[O_XDP_MODE], cfg->extcap ? EBC_IFACE_XDP : "-i xdp:DEV");
 	}
+	if (st->seen[O_TC_MODE] && cfg->kind != EBC_TAP_ANY && cfg->kind != EBC_TAP_TC)
+		return fail(errbuf, len, "--tc-mode applies to tc taps only; drop --tc-mode %s",
+			    st->raw[O_TC_MODE]);
 	return 0;
 }
 
@@ -816,6 +1157,7 @@ int ebc_options__parse(int argc, char **argv, struct ebc_config *cfg, char *errb
 	for (int id = 0; id < O__MAX; id++)
 		if (st.seen[id] && (opts[id].flags & F_EXTCAP))
 			cfg->extcap = true;
+	cfg->all_netns = st.seen[O_ALL_NETNS] > 0;
 
 	/* The filter has three spellings (-f is standalone only); an empty one means none. */
 	cfg->filter = st.raw[O_EXTCAP_FILTER] ? st.raw[O_EXTCAP_FILTER] : st.raw[O_FILTER];
@@ -899,7 +1241,9 @@ static void help_option(FILE *out, enum opt_id id)
 		snprintf(left + n, sizeof(left) - n, " %s", o->metavar);
 
 	extra[0] = '\0';
-	if (o->arg == ARG_UINT && o->max != ULLONG_MAX)
+	if (o->alt)
+		n = snprintf(extra, sizeof(extra), "standalone: %s", o->alt);
+	else if (o->arg == ARG_UINT && o->max != ULLONG_MAX)
 		n = snprintf(extra, sizeof(extra), "%llu" NBSP "to" NBSP "%llu", o->min, o->max);
 	else if (o->arg == ARG_ENUM)
 		join_words(extra, sizeof(extra), o->words, ", ");
@@ -938,15 +1282,16 @@ static void help_synopsis(FILE *out)
 void ebc_options__print_help(FILE *out)
 {
 	help_synopsis(out);
-	fputs("\nCapture packets with eBPF programs on tc and XDP hooks, filter them in the\n"
-	      "kernel, and write pcapng; as a Wireshark extcap or as a tcpdump-like command.\n"
+	fputs("\nCapture packets with eBPF programs on tc and XDP hooks, tracepoints and kernel\n"
+	      "functions, filter them in the kernel, and write pcapng; as a Wireshark extcap\n"
+	      "or as a tcpdump-like command.\n"
 	      "\nOptions:\n", out);
 	for (int id = 0; id < O__MAX; id++)
-		if (!(opts[id].flags & F_EXTCAP))
+		if (!(opts[id].flags & (F_EXTCAP | F_IFACE_ARG)))
 			help_option(out, id);
 	fputs("\nExtcap options (Wireshark passes these):\n", out);
 	for (int id = 0; id < O__MAX; id++)
-		if (opts[id].flags & F_EXTCAP)
+		if (opts[id].flags & (F_EXTCAP | F_IFACE_ARG))
 			help_option(out, id);
 	/*
 	 * tshark 4.0 names the preference after the interface (lowercased, other
@@ -955,16 +1300,22 @@ void ebc_options__print_help(FILE *out)
 	fputs("\nIn Wireshark and tshark, set a capture option per interface with\n"
 	      "  -o extcap.<interface>.<option>:<value>\n"
 	      "e.g. tshark -i " EBC_IFACE_TC " -o extcap.ebpfcap_tc.snaplen:128, where <interface>\n"
-	      "is ebpfcap, ebpfcap_tc or ebpfcap_xdp and <option> one of:\n ", out);
-	for (int id = 0; id < O__MAX; id++) {
-		if (opts[id].ext == EXT_NONE)
-			continue;
-		fputc(' ', out);
-		for (const char *p = opts[id].name; *p; p++)
-			if (isalnum((unsigned char)*p))
-				fputc(*p, out);
+	      "and <option> are one of:\n", out);
+	for (size_t i = 0; i < ARRAY_SIZE(ifaces); i++) {
+		fputs("  ", out);
+		for (const char *p = ifaces[i].name; *p; p++)
+			fputc(isalnum((unsigned char)*p) ? tolower((unsigned char)*p) : '_', out);
+		fputc(':', out);
+		for (int id = 0; id < O__MAX; id++) {
+			if (!(opts[id].ext_ifaces & (1u << i)))
+				continue;
+			fputc(' ', out);
+			for (const char *p = opts[id].name; *p; p++)
+				if (isalnum((unsigned char)*p))
+					fputc(*p, out);
+		}
+		fputc('\n', out);
 	}
-	fputs("\n", out);
 }
 
 /* The extcap sentences, from the table. */
@@ -1011,9 +1362,12 @@ int ebc_extcap__print_interfaces(FILE *out)
 
 int ebc_extcap__print_dlts(FILE *out, const char *interface)
 {
-	if (iface_kind(interface) < 0)
+	if (iface_index(interface) < 0)
 		return -EINVAL;
-	/* The pcapng on the FIFO carries each device's own link type in its IDB. */
+	/*
+	 * The pcapng on the FIFO carries each device's own link type in its IDB;
+	 * trace taps add a raw-IP interface for packets that have no MAC header yet.
+	 */
 	fputs("dlt {number=1}{name=EN10MB}{display=Ethernet}\n", out);
 	return finish(out);
 }
@@ -1035,6 +1389,10 @@ static void print_arg(FILE *out, int number, enum opt_id id)
 	/* Only these reach tshark: it passes --NAME VALUE for args with an arg-line default. */
 	if (o->def && (o->ext == EXT_INTEGER || o->ext == EXT_UNSIGNED || o->ext == EXT_STRING))
 		put_field(out, "default", o->def);
+	if (o->flags & F_REQUIRED)
+		put_field(out, "required", "true");
+	if (o->ext_validation)
+		put_field(out, "validation", o->ext_validation);
 	if (o->ext_tooltip)
 		put_field(out, "tooltip", o->ext_tooltip);
 	if (o->ext_group)
@@ -1056,17 +1414,38 @@ static void print_value(FILE *out, int number, const char *value, const char *di
 	fputc('\n', out);
 }
 
-static void print_values(FILE *out, int number, enum opt_id id, enum ebc_tap_kind kind,
-			 const char *const *devices, size_t ndevices)
+/* A selector's default entry: want, else want's NAME (a list without groups), else the first. */
+static size_t default_index(const char *const *list, size_t n, const char *want)
+{
+	const char *colon = strchr(want, ':');
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i], want))
+			return i;
+	for (size_t i = 0; colon && i < n; i++)
+		if (!strcmp(list[i], colon + 1))
+			return i;
+	return 0;
+}
+
+static void print_values(FILE *out, int number, enum opt_id id, enum iface_id ifx,
+			 const struct ebc_extcap_values *v)
 {
 	const struct ebc_opt *o = &opts[id];
 
 	if (id == O_DEVICE) {
 		/* On "ebpfcap" the device is optional: the empty value means every up device. */
-		if (kind == EBC_TAP_ANY)
+		if (ifx == IFX_ANY)
 			print_value(out, number, "", "All up devices", true);
-		for (size_t i = 0; i < ndevices; i++)
-			print_value(out, number, devices[i], devices[i], kind != EBC_TAP_ANY && i == 0);
+		for (size_t i = 0; i < v->ndevices; i++)
+			print_value(out, number, v->devices[i], v->devices[i], ifx != IFX_ANY && i == 0);
+		return;
+	}
+	if (id == O_TRACEPOINT) {
+		size_t def = default_index(v->tracepoints, v->ntracepoints, o->def);
+
+		for (size_t i = 0; i < v->ntracepoints; i++)
+			print_value(out, number, v->tracepoints[i], v->tracepoints[i], i == def);
 		return;
 	}
 	if (o->arg != ARG_ENUM)
@@ -1077,19 +1456,21 @@ static void print_values(FILE *out, int number, enum opt_id id, enum ebc_tap_kin
 }
 
 int ebc_extcap__print_config(FILE *out, const char *interface, const char *reload_option,
-			     const char *const *devices, size_t ndevices)
+			     const struct ebc_extcap_values *values)
 {
-	int kind = iface_kind(interface);
+	static const struct ebc_extcap_values none;
+	const struct ebc_extcap_values *v = values ? values : &none;
+	int ifx = iface_index(interface);
 	int number = 0;
 
-	if (kind < 0)
+	if (ifx < 0)
 		return -EINVAL;
 	if (reload_option) {
 		for (int id = 0; id < O__MAX; id++) {
-			if (!(opts[id].ext_ifaces & (1u << kind)))
+			if (!(opts[id].ext_ifaces & (1u << ifx)))
 				continue;
 			if ((opts[id].flags & F_RELOAD) && !strcmp(opts[id].name, reload_option)) {
-				print_values(out, number, id, kind, devices, ndevices);
+				print_values(out, number, id, ifx, v);
 				return finish(out);
 			}
 			number++;
@@ -1097,11 +1478,11 @@ int ebc_extcap__print_config(FILE *out, const char *interface, const char *reloa
 		return -EINVAL;
 	}
 	for (int id = 0; id < O__MAX; id++)
-		if (opts[id].ext_ifaces & (1u << kind))
+		if (opts[id].ext_ifaces & (1u << ifx))
 			print_arg(out, number++, id);
 	number = 0;
 	for (int id = 0; id < O__MAX; id++)
-		if (opts[id].ext_ifaces & (1u << kind))
-			print_values(out, number++, id, kind, devices, ndevices);
+		if (opts[id].ext_ifaces & (1u << ifx))
+			print_values(out, number++, id, ifx, v);
 	return finish(out);
 }

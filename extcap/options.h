@@ -14,15 +14,29 @@
 #define EBC_IFACE_ANY "ebpfcap"
 #define EBC_IFACE_TC "ebpfcap-tc"
 #define EBC_IFACE_XDP "ebpfcap-xdp"
+#define EBC_IFACE_DROPS "ebpfcap-drops"
+#define EBC_IFACE_TRACEPOINT "ebpfcap-tracepoint"
+#define EBC_IFACE_KFUNC "ebpfcap-kfunc"
+
+/* What -i drops and ebpfcap-drops trace. */
+#define EBC_DROPS_TRACEPOINT "skb:kfree_skb"
 
 /* Fill cfg with defaults, then parse argv. 0, or -EINVAL with one line in errbuf. */
 int ebc_options__parse(int argc, char **argv, struct ebc_config *cfg, char *errbuf, size_t errlen);
 void ebc_options__print_help(FILE *out);
 
-/* Extcap protocol output (stdout). devices: the network devices to offer. */
+/* The values --extcap-config offers that only the running system knows. */
+struct ebc_extcap_values {
+	const char *const *devices;	/* network devices, for --device */
+	size_t ndevices;
+	const char *const *tracepoints;	/* "group:name" (or "name") with an sk_buff, for --tracepoint */
+	size_t ntracepoints;
+};
+
+/* Extcap protocol output (stdout). values may be NULL: no devices, no tracepoints. */
 int ebc_extcap__print_interfaces(FILE *out);
 int ebc_extcap__print_dlts(FILE *out, const char *interface);
 int ebc_extcap__print_config(FILE *out, const char *interface, const char *reload_option,
-			     const char *const *devices, size_t ndevices);
+			     const struct ebc_extcap_values *values);
 
 #endif /* EBPFCAP_OPTIONS_H */

@@ -18,15 +18,51 @@ without=$("$EBPFCAP" --extcap-interfaces)
 is "$with" "$without" "the interface list does not depend on --extcap-version"
 [[ "$(echo "$with" | head -1)" =~ ^extcap\ \{version=$version\}\{help=file:///.*/doc/ebpfcap/README.md\}$ ]]
 ok $? "first line: extcap version and help (the installed README)"
-is "$(echo "$with" | sed -n 's/^interface {value=\([^}]*\)}.*/\1/p' | xargs)" "ebpfcap ebpfcap-tc ebpfcap-xdp" \
-	"three interfaces, in order"
-for ifc in ebpfcap ebpfcap-tc ebpfcap-xdp; do
+ifaces="ebpfcap ebpfcap-tc ebpfcap-xdp ebpfcap-drops ebpfcap-tracepoint ebpfcap-kfunc"
+is "$(echo "$with" | sed -n 's/^interface {value=\([^}]*\)}.*/\1/p' | xargs)" "$ifaces" \
+	"six interfaces, in order"
+for ifc in $ifaces; do
 	is "$("$EBPFCAP" --extcap-dlts --extcap-interface $ifc)" "dlt {number=1}{name=EN10MB}{display=Ethernet}" \
 		"--extcap-dlts for $ifc"
 	"$EBPFCAP" --extcap-config --extcap-interface $ifc >"$TEST_TMP/config" 2>"$TEST_TMP/err"
 	ok $? "--extcap-config for $ifc exits 0"
 	is "$(wc -c <"$TEST_TMP/err")" 0 "--extcap-config for $ifc: nothing on stderr"
+	cp "$TEST_TMP/config" "$TEST_TMP/config.$ifc"
 done
+
+# Trace interfaces: no device to pick; the tracepoints come from the kernel's BTF, with
+# their groups when tracefs is readable (else bare names, which -i tp:NAME also takes).
+for ifc in ebpfcap-drops ebpfcap-tracepoint ebpfcap-kfunc; do
+	is "$(grep -cE '\{call=--(device|direction|xdp-mode|tc-mode)\}' "$TEST_TMP/config.$ifc")" 0 \
+		"--extcap-config for $ifc: no device, direction, xdp-mode or tc-mode"
+	grep -q '^arg {number=[0-9]*}{call=--trace-mode}{display=[^}]*}{type=selector}' "$TEST_TMP/config.$ifc" &&
+		grep -q '{call=--all-netns}{display=[^}]*}{type=boolflag}' "$TEST_TMP/config.$ifc"
+	ok $? "--extcap-config for $ifc: trace-mode selector and all-netns boolflag"
+done
+tpno=$(sed -n 's/^arg {number=\([0-9]*\)}{call=--tracepoint}{display=[^}]*}{type=selector}.*/\1/p' \
+	"$TEST_TMP/config.ebpfcap-tracepoint")
+tps=$(sed -n "s/^value {arg=$tpno}{value=\([^}]*\)}.*/\1/p" "$TEST_TMP/config.ebpfcap-tracepoint")
+printf '# tracepoints offered: %s\n' "$(echo "$tps" | wc -l)"
+echo "$tps" | grep -qxE '(skb:)?kfree_skb' && echo "$tps" | grep -qxE '(net:)?netif_receive_skb'
+ok $? "ebpfcap-tracepoint offers skb:kfree_skb and net:netif_receive_skb"
+if [ -d /sys/kernel/tracing/events/skb ] || [ -d /sys/kernel/debug/tracing/events/skb ]; then
+	echo "$tps" | grep -qx 'skb:kfree_skb' && echo "$tps" | grep -qx 'net:netif_receive_skb'
+	ok $? "with tracefs readable, the tracepoints carry their groups"
+else
+	skip_case "tracefs not readable" "the tracepoints carry their groups"
+fi
+grep -qE "^value \{arg=$tpno\}\{value=(net:)?netif_receive_skb\}\{display=[^}]*\}\{default=true\}$" \
+	"$TEST_TMP/config.ebpfcap-tracepoint"
+ok $? "net:netif_receive_skb is the default tracepoint"
+grep -q '^arg {number=[0-9]*}{call=--function}{display=[^}]*}{type=string}{default=ip_rcv}{required=true}' \
+	"$TEST_TMP/config.ebpfcap-kfunc"
+ok $? "ebpfcap-kfunc: --function string, default ip_rcv, required"
+"$EBPFCAP" --extcap-config --extcap-interface ebpfcap-kfunc --function ip_rcv --on exit --arg 1 \
+	>/dev/null 2>"$TEST_TMP/err"
+is "$?/$(cat "$TEST_TMP/err")" "0/" "ebpfcap-kfunc takes Wireshark's --function, --on and --arg"
+timeout 10 "$EBPFCAP" -i kfunc:ip_rcv:arg0 -c 1 >/dev/null 2>"$TEST_TMP/err"
+is "$?/$(cat "$TEST_TMP/err")" "1/ebpfcap: -i kfunc:ip_rcv:arg0: arguments count from 1 (arg1 is the first parameter)" \
+	"-i kfunc:FUNC:arg0: exit 1 and one line"
 "$EBPFCAP" --extcap-config --extcap-interface ebpfcap-tc --extcap-reload-option device >"$TEST_TMP/reload"
 is "$(grep -vc '^value {arg=0}' "$TEST_TMP/reload")" 0 "--extcap-reload-option device: only the device values"
 "$EBPFCAP" --extcap-interfaces --nosuch >/dev/null 2>"$TEST_TMP/err"
@@ -39,8 +75,13 @@ if [ -f "$top_builddir/Makefile" ] && command -v tshark >/dev/null; then
 	make -s -C "$top_builddir" install-user >/dev/null
 	ok $? "make install-user succeeds"
 	ok "$([ -x "$WIRESHARK_CONFIG_DIR/extcap/ebpfcap" ]; echo $?)" "installed in \$WIRESHARK_CONFIG_DIR/extcap"
-	tshark -D 2>/dev/null | grep -q '\. ebpfcap-xdp (eBPF capture: XDP hook of one device)$'
+	tshark -D 2>/dev/null >"$TEST_TMP/tshark-D"
+	grep -q '\. ebpfcap-xdp (eBPF capture: XDP hook of one device)$' "$TEST_TMP/tshark-D"
 	ok $? "tshark -D lists the per-user install"
+	grep -q '\. ebpfcap-drops (eBPF capture: packets the kernel drops (skb:kfree_skb))$' "$TEST_TMP/tshark-D" &&
+		grep -q '\. ebpfcap-kfunc (eBPF capture: entry or exit of a kernel function taking an sk_buff)$' \
+			"$TEST_TMP/tshark-D"
+	ok $? "tshark -D lists the trace interfaces"
 else
 	skip_case "not configured, or no tshark" "make install-user"
 fi

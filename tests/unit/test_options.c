@@ -29,6 +29,20 @@ struct row {
 #define CAP_TC "--capture", "--extcap-interface", "ebpfcap-tc", "--fifo", "/tmp/f"
 #define CAP_XDP "--capture", "--extcap-interface", "ebpfcap-xdp", "--fifo", "/tmp/f"
 #define CAP_ANY "--capture", "--extcap-interface", "ebpfcap", "--fifo", "/tmp/f"
+#define CAP_DROPS "--capture", "--extcap-interface", "ebpfcap-drops", "--fifo", "/tmp/f"
+#define CAP_TP "--capture", "--extcap-interface", "ebpfcap-tracepoint", "--fifo", "/tmp/f"
+#define CAP_KFUNC "--capture", "--extcap-interface", "ebpfcap-kfunc", "--fifo", "/tmp/f"
+
+#define ALL_IFACES "ebpfcap, ebpfcap-tc, ebpfcap-xdp, ebpfcap-drops, ebpfcap-tracepoint or ebpfcap-kfunc"
+#define UNKNOWN_TAP(t) "unknown tap \"" t "\" (expected any, tc:DEV, xdp:DEV, DEV, drops, " \
+	"tp:[GROUP:]NAME, kfunc:FUNC or kretfunc:FUNC)"
+/* Names at and past the limits: 63 per tracepoint part, 127 per function. */
+#define F63 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde"
+#define F64 F63 "f"
+#define F127 F64 F63
+#define F128 F64 F64
+#define TRACE_ONLY_CLI "or capture with -i drops, tp:NAME, kfunc:FUNC or kretfunc:FUNC"
+#define TRACE_ONLY_EXT "or capture with ebpfcap-drops, ebpfcap-tracepoint or ebpfcap-kfunc"
 
 static const struct row rows[] = {
 	/* standalone: modes and taps */
@@ -47,11 +61,94 @@ static const struct row rows[] = {
 	{ { "-i", "tc:" }, NULL, "-i tc: names no device (e.g. -i tc:eth0)" },
 	{ { "-i", "xdp" }, NULL, "-i xdp names no device (e.g. -i xdp:eth0)" },
 	{ { "-i", "tc" }, NULL, "-i tc names no device (e.g. -i tc:eth0)" },
-	{ { "-i", "foo:eth0" }, NULL, "unknown tap \"foo:eth0\" (expected any, tc:DEV, xdp:DEV or DEV)" },
-	{ { "-i", "" }, NULL, "unknown tap \"\" (expected any, tc:DEV, xdp:DEV or DEV)" },
+	{ { "-i", "foo:eth0" }, NULL, UNKNOWN_TAP("foo:eth0") },
+	{ { "-i", "" }, NULL, UNKNOWN_TAP("") },
+	{ { "-i", "drops:x" }, NULL, UNKNOWN_TAP("drops:x") },
 	{ { "-i", "tc:averyveryverylongname" }, NULL,
 	  "device name \"averyveryverylongname\" is too long (at most 15 characters)" },
 	{ { "-i", "tc:a/b" }, NULL, "invalid device name \"a/b\" (no '/' or blanks)" },
+	/* trace taps */
+	{ { "-i", "drops" }, "kind=trace;trace=tp;target=skb:kfree_skb;targ=0;device=(null);"
+			     "tmode=auto;netns=0", NULL },
+	{ { "-i", "tp:net:netif_receive_skb" }, "kind=trace;trace=tp;target=net:netif_receive_skb", NULL },
+	{ { "-i", "tp:kfree_skb" }, "kind=trace;trace=tp;target=kfree_skb", NULL },
+	{ { "-i", "tp:Net_2:x_Y9" }, "trace=tp;target=Net_2:x_Y9", NULL },
+	{ { "-i", "tp:" }, NULL, "-i tp: names no tracepoint (expected -i tp:GROUP:NAME or -i tp:NAME)" },
+	{ { "-i", "tp:net:" }, NULL,
+	  "-i tp:net: names no tracepoint (expected -i tp:GROUP:NAME or -i tp:NAME)" },
+	{ { "-i", "tp::kfree_skb" }, NULL,
+	  "-i tp::kfree_skb names no tracepoint (expected -i tp:GROUP:NAME or -i tp:NAME)" },
+	{ { "-i", "tp" }, NULL, "-i tp names no tracepoint (e.g. -i tp:skb:kfree_skb)" },
+	{ { "-i", "tp:net:foo-bar" }, NULL,
+	  "invalid tracepoint \"net:foo-bar\" (expected -i tp:GROUP:NAME of letters, digits and '_')" },
+	{ { "-i", "tp:a:b:c" }, NULL,
+	  "invalid tracepoint \"a:b:c\" (expected -i tp:GROUP:NAME of letters, digits and '_')" },
+	{ { "-i", "tp:net:foo.bar" }, NULL,
+	  "invalid tracepoint \"net:foo.bar\" (expected -i tp:GROUP:NAME of letters, digits and '_')" },
+	{ { "-i", "tp:" F64 }, NULL,
+	  "tracepoint \"" F64 "\" is too long (at most 63 characters for group and for name)" },
+	{ { "-i", "tp:" F64 ":x" }, NULL,
+	  "tracepoint \"" F64 ":x\" is too long (at most 63 characters for group and for name)" },
+	{ { "-i", "tp:" F63 ":" F63 }, "trace=tp;target=" F63 ":" F63, NULL },
+	{ { "-i", "kfunc:ip_rcv" }, "kind=trace;trace=kfunc;target=ip_rcv;targ=0", NULL },
+	{ { "-i", "kfunc:ip_rcv:arg1" }, "trace=kfunc;target=ip_rcv;targ=1", NULL },
+	{ { "-i", "kretfunc:tcp_v4_rcv:arg12" }, "kind=trace;trace=kretfunc;target=tcp_v4_rcv;targ=12", NULL },
+	{ { "-i", "kfunc:foo.constprop.0" }, "trace=kfunc;target=foo.constprop.0", NULL },
+	{ { "-i", "kretfunc:foo.isra.0:arg3" }, "trace=kretfunc;target=foo.isra.0;targ=3", NULL },
+	{ { "-i", "kfunc:ip_rcv:arg0" }, NULL,
+	  "-i kfunc:ip_rcv:arg0: arguments count from 1 (arg1 is the first parameter)" },
+	{ { "-i", "kfunc:ip_rcv:arg13" }, NULL,
+	  "invalid argument \"arg13\" in -i kfunc:ip_rcv:arg13 (expected arg1 to arg12)" },
+	{ { "-i", "kfunc:ip_rcv:arg01" }, NULL,
+	  "invalid argument \"arg01\" in -i kfunc:ip_rcv:arg01 (expected arg1 to arg12)" },
+	{ { "-i", "kfunc:ip_rcv:1" }, NULL,
+	  "invalid argument \"1\" in -i kfunc:ip_rcv:1 (expected arg1 to arg12)" },
+	{ { "-i", "kfunc:ip_rcv:arg" }, NULL,
+	  "invalid argument \"arg\" in -i kfunc:ip_rcv:arg (expected arg1 to arg12)" },
+	{ { "-i", "kfunc:ip_rcv:arg+1" }, NULL,
+	  "invalid argument \"arg+1\" in -i kfunc:ip_rcv:arg+1 (expected arg1 to arg12)" },
+	{ { "-i", "kfunc:ip_rcv:" }, NULL,
+	  "invalid argument \"\" in -i kfunc:ip_rcv: (expected arg1 to arg12)" },
+	{ { "-i", "kfunc:" }, NULL, "-i kfunc: names no function (e.g. -i kfunc:ip_rcv)" },
+	{ { "-i", "kretfunc::arg1" }, NULL, "-i kretfunc::arg1 names no function (e.g. -i kretfunc:ip_rcv)" },
+	{ { "-i", "kfunc" }, NULL, "-i kfunc names no function (e.g. -i kfunc:ip_rcv)" },
+	{ { "-i", "kfunc:ip-rcv" }, NULL,
+	  "invalid function name \"ip-rcv\" (expected letters, digits, '_' and '.')" },
+	{ { "-i", "kfunc:ip rcv:arg1" }, NULL,
+	  "invalid function name \"ip rcv\" (expected letters, digits, '_' and '.')" },
+	{ { "-i", "kfunc:" F128 }, NULL,
+	  "function name \"" F128 "\" is too long (at most 127 characters)" },
+	{ { "-i", "kretfunc:" F127 ":arg2" }, "trace=kretfunc;target=" F127 ";targ=2", NULL },
+	{ { "-i", "drops", "--trace-mode", "btf" }, "tmode=btf", NULL },
+	{ { "-i", "tp:kfree_skb", "--trace-mode", "RAW" }, "tmode=raw", NULL },
+	{ { "-i", "drops", "--trace-mode", "bogus" }, NULL,
+	  "invalid value \"bogus\" for --trace-mode: expected auto|btf|raw" },
+	{ { "-i", "drops", "--all-netns" }, "netns=1;kind=trace", NULL },
+	{ { "-i", "drops", "udp", "port", "53" }, "kind=trace;filter=udp port 53", NULL },
+	{ { "-i", "drops", "-Q", "in" }, NULL, "trace taps have no direction; drop -Q in" },
+	{ { "-i", "kfunc:ip_rcv", "--direction", "inout" }, NULL,
+	  "trace taps have no direction; drop --direction inout" },
+	{ { "-i", "drops", "--device", "eth0" }, NULL,
+	  "--device applies to tc and xdp taps only; drop --device eth0" },
+	{ { "-i", "drops", "--xdp-mode", "native" }, NULL,
+	  "--xdp-mode applies to xdp taps only; drop --xdp-mode native or capture with -i xdp:DEV" },
+	{ { "-i", "drops", "--tc-mode", "tcx" }, NULL,
+	  "--tc-mode applies to tc taps only; drop --tc-mode tcx" },
+	{ { "-i", "tc:eth0", "--all-netns" }, NULL,
+	  "--all-netns applies to trace taps only; drop --all-netns " TRACE_ONLY_CLI },
+	{ { "--all-netns" }, NULL,
+	  "--all-netns applies to trace taps only; drop --all-netns " TRACE_ONLY_CLI },
+	{ { "-i", "xdp:eth0", "--trace-mode", "btf" }, NULL,
+	  "--trace-mode applies to trace taps only; drop --trace-mode btf " TRACE_ONLY_CLI },
+	{ { "--tracepoint", "skb:kfree_skb" }, NULL,
+	  "--tracepoint goes with --extcap-interface ebpfcap-tracepoint; standalone, use -i tp:GROUP:NAME" },
+	{ { "-i", "kfunc:ip_rcv", "--function", "ip_rcv" }, NULL,
+	  "--function goes with --extcap-interface ebpfcap-kfunc; standalone, use -i kfunc:FUNC" },
+	{ { "-i", "kfunc:ip_rcv", "--on", "exit" }, NULL,
+	  "--on goes with --extcap-interface ebpfcap-kfunc; standalone, use -i kfunc:FUNC or -i kretfunc:FUNC" },
+	{ { "-i", "kfunc:ip_rcv", "--arg", "1" }, NULL,
+	  "--arg goes with --extcap-interface ebpfcap-kfunc; standalone, use -i kfunc:FUNC:argN" },
+	{ { "-i", "tc:drops" }, "kind=tc;device=drops", NULL },
 	/* filters */
 	{ { "-i", "tc:eth0", "udp", "port", "53" }, "filter=udp port 53;kind=tc", NULL },
 	{ { "udp", "port", "53", "-c", "5" }, "filter=udp port 53;count=5", NULL },
@@ -151,12 +248,12 @@ static const struct row rows[] = {
 	  NULL, "cannot reload option \"snaplen\" (only device is reloadable)" },
 	{ { "--extcap-dlts", "--extcap-interface", "ebpfcap", "--extcap-reload-option", "device", NULL },
 	  NULL, "--extcap-reload-option needs --extcap-config" },
-	{ { "--extcap-dlts" }, NULL,
-	  "--extcap-dlts needs --extcap-interface (ebpfcap, ebpfcap-tc or ebpfcap-xdp)" },
-	{ { "--extcap-config" }, NULL,
-	  "--extcap-config needs --extcap-interface (ebpfcap, ebpfcap-tc or ebpfcap-xdp)" },
+	{ { "--extcap-dlts" }, NULL, "--extcap-dlts needs --extcap-interface (" ALL_IFACES ")" },
+	{ { "--extcap-config" }, NULL, "--extcap-config needs --extcap-interface (" ALL_IFACES ")" },
 	{ { "--extcap-config", "--extcap-interface", "bogus" }, NULL,
-	  "unknown interface bogus (expected ebpfcap, ebpfcap-tc or ebpfcap-xdp)" },
+	  "unknown interface bogus (expected " ALL_IFACES ")" },
+	{ { "--extcap-config", "--extcap-interface", "ebpfcap-drops" }, "mode=config;kind=trace", NULL },
+	{ { "--extcap-dlts", "--extcap-interface", "ebpfcap-kfunc" }, "mode=dlts;kind=trace", NULL },
 	{ { "--extcap-interfaces", "--capture" }, NULL,
 	  "--extcap-interfaces and --capture cannot be combined; give one" },
 	{ { "--extcap-version=4.0" }, NULL,
@@ -165,10 +262,9 @@ static const struct row rows[] = {
 	/* extcap capture */
 	{ { "--capture", "--extcap-interface", "ebpfcap" }, NULL,
 	  "--capture needs --fifo PATH (outside wireshark, use -w FILE instead of --capture)" },
-	{ { "--capture", "--fifo", "/tmp/f" }, NULL,
-	  "--capture needs --extcap-interface (ebpfcap, ebpfcap-tc or ebpfcap-xdp)" },
+	{ { "--capture", "--fifo", "/tmp/f" }, NULL, "--capture needs --extcap-interface (" ALL_IFACES ")" },
 	{ { "--capture", "--extcap-interface", "wlan0", "--fifo", "/tmp/f" }, NULL,
-	  "unknown interface wlan0 (expected ebpfcap, ebpfcap-tc or ebpfcap-xdp)" },
+	  "unknown interface wlan0 (expected " ALL_IFACES ")" },
 	{ { CAP_ANY }, "mode=capture;extcap=1;kind=any;device=(null);fifo=/tmp/f;output=(null);"
 		       "snaplen=262144;ring=8;dir=both", NULL },
 	{ { CAP_TC, "--device", "eth0", "--direction", "egress", "--snaplen", "128",
@@ -195,6 +291,46 @@ static const struct row rows[] = {
 	  "-f belongs to the standalone command line; drop it or the --extcap-* options" },
 	{ { "--extcap-capture-filter", "udp", "-f", "tcp" }, NULL,
 	  "-f belongs to the standalone command line; drop it or the --extcap-* options" },
+	/* extcap trace interfaces */
+	{ { CAP_DROPS }, "mode=capture;kind=trace;trace=tp;target=skb:kfree_skb;targ=0;tmode=auto;netns=0;"
+			 "device=(null);dir=both", NULL },
+	{ { CAP_DROPS, "--trace-mode", "raw", "--all-netns", "--snaplen", "96" },
+	  "kind=trace;tmode=raw;netns=1;snaplen=96", NULL },
+	{ { CAP_TP }, "kind=trace;trace=tp;target=net:netif_receive_skb", NULL },
+	{ { CAP_TP, "--tracepoint", "skb:consume_skb" }, "trace=tp;target=skb:consume_skb", NULL },
+	{ { CAP_TP, "--tracepoint", "kfree_skb" }, "trace=tp;target=kfree_skb", NULL },
+	{ { CAP_TP, "--tracepoint", "" }, NULL,
+	  "--tracepoint names no tracepoint (expected --tracepoint GROUP:NAME or --tracepoint NAME)" },
+	{ { CAP_TP, "--tracepoint", "skb:kfree-skb" }, NULL,
+	  "invalid tracepoint \"skb:kfree-skb\" (expected --tracepoint GROUP:NAME of letters, digits and '_')" },
+	{ { CAP_KFUNC }, "kind=trace;trace=kfunc;target=ip_rcv;targ=0", NULL },
+	{ { CAP_KFUNC, "--function", "ip_rcv", "--on", "exit", "--arg", "1" },
+	  "kind=trace;trace=kretfunc;target=ip_rcv;targ=1", NULL },
+	{ { CAP_KFUNC, "--function", "tcp_v4_rcv", "--on", "entry", "--arg", "0" },
+	  "trace=kfunc;target=tcp_v4_rcv;targ=0", NULL },
+	{ { CAP_KFUNC, "--function", "foo.constprop.0" }, "target=foo.constprop.0", NULL },
+	{ { CAP_KFUNC, "--arg", "13" }, NULL, "argument 13 out of range (0 to 12)" },
+	{ { CAP_KFUNC, "--on", "return" }, NULL, "invalid value \"return\" for --on: expected entry|exit" },
+	{ { CAP_KFUNC, "--function", "" }, NULL, "--function names no function (e.g. --function ip_rcv)" },
+	{ { CAP_KFUNC, "--function", "ip_rcv:arg1" }, NULL,
+	  "invalid function name \"ip_rcv:arg1\" (expected letters, digits, '_' and '.')" },
+	{ { CAP_KFUNC, "--direction", "egress" }, NULL,
+	  "trace taps have no direction; drop --direction egress" },
+	{ { CAP_KFUNC, "--device", "eth0" }, NULL,
+	  "--device applies to tc and xdp taps only; drop --device eth0" },
+	{ { CAP_DROPS, "--xdp-mode", "native" }, NULL,
+	  "--xdp-mode applies to xdp taps only; drop --xdp-mode native or capture with ebpfcap-xdp" },
+	{ { CAP_TC, "--all-netns" }, NULL,
+	  "--all-netns applies to trace taps only; drop --all-netns " TRACE_ONLY_EXT },
+	{ { CAP_ANY, "--trace-mode", "btf" }, NULL,
+	  "--trace-mode applies to trace taps only; drop --trace-mode btf " TRACE_ONLY_EXT },
+	{ { CAP_DROPS, "--tracepoint", "net:netif_receive_skb" }, NULL,
+	  "--tracepoint applies to ebpfcap-tracepoint only; drop --tracepoint net:netif_receive_skb" },
+	{ { CAP_TP, "--function", "ip_rcv" }, NULL,
+	  "--function applies to ebpfcap-kfunc only; drop --function ip_rcv" },
+	{ { CAP_TC, "--on", "exit" }, NULL, "--on applies to ebpfcap-kfunc only; drop --on exit" },
+	{ { "--extcap-interfaces", "--arg", "1" }, NULL,
+	  "--arg applies to ebpfcap-kfunc only; drop --arg 1" },
 	/* capture filter validation (the GUI's call) */
 	{ { "--extcap-interface", "ebpfcap", "--extcap-capture-filter", "udp", NULL },
 	  "mode=filter_check;filter=udp;kind=any", NULL },
@@ -224,7 +360,9 @@ static const char *mode_name(enum ebc_mode m)
 /* The config field called key, as text. */
 static bool field(const struct ebc_config *c, const char *key, char *buf, size_t len)
 {
-	static const char *const kinds[] = { "any", "tc", "xdp" };
+	static const char *const kinds[] = { "any", "tc", "xdp", "trace" };
+	static const char *const traces[] = { "tp", "kfunc", "kretfunc" };
+	static const char *const tmodes[] = { "auto", "btf", "raw" };
 	static const char *const dirs[] = { "both", "in", "out" };
 	static const char *const xdps[] = { "auto", "native", "generic" };
 #define S(s) snprintf(buf, len, "%s", (s) ? (s) : "(null)")
@@ -240,6 +378,11 @@ static bool field(const struct ebc_config *c, const char *key, char *buf, size_t
 	else if (!strcmp(key, "device")) S(c->device);
 	else if (!strcmp(key, "dir")) S(dirs[c->direction]);
 	else if (!strcmp(key, "xdp")) S(xdps[c->xdp_mode]);
+	else if (!strcmp(key, "trace")) S(traces[c->trace_kind]);
+	else if (!strcmp(key, "target")) S(c->trace_target);
+	else if (!strcmp(key, "targ")) snprintf(buf, len, "%u", c->trace_arg);
+	else if (!strcmp(key, "tmode")) S(tmodes[c->trace_mode]);
+	else if (!strcmp(key, "netns")) snprintf(buf, len, "%d", c->all_netns);
 	else if (!strcmp(key, "snaplen")) snprintf(buf, len, "%u", c->snaplen);
 	else if (!strcmp(key, "count")) snprintf(buf, len, "%llu", c->count);
 	else if (!strcmp(key, "ring")) snprintf(buf, len, "%u", c->ring_mb);
@@ -347,8 +490,18 @@ static int check_grammar(const char *what, char *text)
 
 static void test_interfaces(void)
 {
-	char *text = NULL, *copy, value[64], version[64];
+	char *text = NULL, *copy, value[64], version[64], display[128];
+	static const char *const want[] = {
+		EBC_IFACE_ANY, EBC_IFACE_TC, EBC_IFACE_XDP, EBC_IFACE_DROPS, EBC_IFACE_TRACEPOINT,
+		EBC_IFACE_KFUNC,
+	};
+	static const char *const displays[] = {
+		"eBPF capture: packets the kernel drops (skb:kfree_skb)",
+		"eBPF capture: a tracepoint carrying an sk_buff",
+		"eBPF capture: entry or exit of a kernel function taking an sk_buff",
+	};
 	const char *seen[8];
+	int ndisplays = 0, inorder;
 	int rc, nseen = 0, dup = 0, badname = 0, first = 1, has_version = 0;
 
 	CAPTURE(text, rc, ebc_extcap__print_interfaces(out));
@@ -367,6 +520,9 @@ static void test_interfaces(void)
 		}
 		if (strncmp(l, "interface ", 10) || !get_field(l, "value", value, sizeof(value)))
 			continue;
+		for (size_t i = 0; i < ARRAY_SIZE(displays); i++)
+			ndisplays += get_field(l, "display", display, sizeof(display)) &&
+				     !strcmp(display, displays[i]) && !strcmp(value, want[3 + i]);
 		if (regexec(&name_re, value, 0, NULL, 0))
 			badname++;
 		for (int i = 0; i < nseen; i++)
@@ -376,8 +532,12 @@ static void test_interfaces(void)
 	}
 	tap_ok(has_version, "--extcap-interfaces starts with extcap {version=%s}{help=...}",
 	       EBPFCAP_VERSION);
-	tap_ok(nseen == 3 && !strcmp(seen[0], EBC_IFACE_ANY) && !strcmp(seen[1], EBC_IFACE_TC) &&
-	       !strcmp(seen[2], EBC_IFACE_XDP), "interfaces are ebpfcap, ebpfcap-tc, ebpfcap-xdp");
+	inorder = nseen == (int)ARRAY_SIZE(want);
+	for (int i = 0; inorder && i < nseen; i++)
+		inorder = !strcmp(seen[i], want[i]);
+	tap_ok(inorder, "interfaces are ebpfcap, ebpfcap-tc, ebpfcap-xdp, ebpfcap-drops, "
+	       "ebpfcap-tracepoint, ebpfcap-kfunc, in that order");
+	tap_ok(ndisplays == (int)ARRAY_SIZE(displays), "the trace interfaces' display strings");
 	tap_ok(!dup && !badname, "interface names unique and match ^[A-Za-z0-9][A-Za-z0-9_.-]*$");
 	for (int i = 0; i < nseen; i++)
 		free((char *)seen[i]);
@@ -400,12 +560,19 @@ static void test_dlts(const char *iface)
 
 struct cfg_arg {
 	int number;
-	char call[64], type[32], def[64];
+	char call[64], type[32], def[64], range[32], required[16], validation[64];
 	int nvalues, ndefaults;
 	char values[8][64];
+	char defval[64];		/* the value marked {default=true} */
 };
 
 static const char *const devices[] = { "eth0", "lo", "we{ird}\\", "veth-a.1" };
+static const char *const tracepoints[] = {
+	"net:napi_gro_receive_entry", "net:netif_receive_skb", "skb:kfree_skb",
+};
+static const struct ebc_extcap_values values = {
+	devices, ARRAY_SIZE(devices), tracepoints, ARRAY_SIZE(tracepoints),
+};
 
 /* Parse --extcap-config output; checks numbering and value references. */
 static int read_config(const char *iface, char *text, struct cfg_arg *args, int *nargs)
@@ -432,6 +599,9 @@ static int read_config(const char *iface, char *text, struct cfg_arg *args, int 
 				bad++;
 			}
 			get_field(l, "default", a->def, sizeof(a->def));
+			get_field(l, "range", a->range, sizeof(a->range));
+			get_field(l, "required", a->required, sizeof(a->required));
+			get_field(l, "validation", a->validation, sizeof(a->validation));
 			if (++*nargs == MAXCFG)
 				break;
 		} else if (!strncmp(l, "value ", 6)) {
@@ -449,7 +619,10 @@ static int read_config(const char *iface, char *text, struct cfg_arg *args, int 
 				bad++;
 			if (args[n].nvalues < 8)
 				get_field(l, "value", args[n].values[args[n].nvalues++], 64);
-			args[n].ndefaults += get_field(l, "default", buf, sizeof(buf));
+			if (get_field(l, "default", buf, sizeof(buf))) {
+				args[n].ndefaults++;
+				get_field(l, "value", args[n].defval, sizeof(args[n].defval));
+			}
 		} else {
 			tap_diag("%s: unexpected sentence: %s", iface, l);
 			bad++;
@@ -479,14 +652,72 @@ static void pass_back(const char *iface, const struct cfg_arg *a, const char *va
 		tap_diag("%s", err);
 }
 
+/* The arguments only trace interfaces have, and the device ones they must not have. */
+static void check_trace_args(const char *iface, struct cfg_arg *args, int nargs)
+{
+	bool tp = !strcmp(iface, EBC_IFACE_TRACEPOINT), kf = !strcmp(iface, EBC_IFACE_KFUNC);
+	static const char *const absent[] = { "--device", "--direction", "--xdp-mode", "--tc-mode" };
+	struct cfg_arg *a;
+	regex_t re;
+
+	for (size_t i = 0; i < ARRAY_SIZE(absent); i++)
+		tap_ok(!find_arg(args, nargs, absent[i]), "%s: no %s arg", iface, absent[i]);
+	a = find_arg(args, nargs, "--trace-mode");
+	tap_ok(a && !strcmp(a->type, "selector") && a->nvalues == 3 && a->ndefaults == 1 &&
+	       !strcmp(a->defval, "auto") && !a->def[0],
+	       "%s: trace-mode selector auto|btf|raw, auto the default value", iface);
+	a = find_arg(args, nargs, "--all-netns");
+	tap_ok(a && !strcmp(a->type, "boolflag") && !a->def[0] && !a->nvalues,
+	       "%s: all-netns boolflag, off unless set", iface);
+
+	a = find_arg(args, nargs, "--tracepoint");
+	if (tp) {
+		tap_ok(a && !strcmp(a->type, "selector") && a->nvalues == (int)ARRAY_SIZE(tracepoints) &&
+		       !strcmp(a->values[0], tracepoints[0]) && !strcmp(a->values[2], tracepoints[2]),
+		       "%s: tracepoint selector lists the tracepoints given, in order", iface);
+		tap_ok(a && a->ndefaults == 1 && !strcmp(a->defval, "net:netif_receive_skb"),
+		       "%s: net:netif_receive_skb is the default tracepoint", iface);
+	} else {
+		tap_ok(!a, "%s: no --tracepoint arg", iface);
+	}
+
+	a = find_arg(args, nargs, "--function");
+	if (kf) {
+		tap_ok(a && !strcmp(a->type, "string") && !strcmp(a->def, "ip_rcv") &&
+		       !strcmp(a->required, "true"), "%s: function string, required, default ip_rcv", iface);
+		tap_ok(a && a->validation[0] && !regcomp(&re, a->validation, REG_EXTENDED | REG_NOSUB),
+		       "%s: function validation '%s' is a regex", iface, a ? a->validation : "");
+		if (a && a->validation[0]) {
+			tap_ok(!regexec(&re, "ip_rcv", 0, NULL, 0) &&
+			       !regexec(&re, "foo.constprop.0", 0, NULL, 0) &&
+			       regexec(&re, "ip-rcv", 0, NULL, 0) && regexec(&re, "", 0, NULL, 0) &&
+			       regexec(&re, "ip_rcv:arg1", 0, NULL, 0),
+			       "%s: the validation takes ip_rcv and foo.constprop.0, refuses ip-rcv, '', "
+			       "ip_rcv:arg1", iface);
+			regfree(&re);
+		}
+		a = find_arg(args, nargs, "--arg");
+		tap_ok(a && !strcmp(a->type, "integer") && !strcmp(a->def, "0") &&
+		       !strcmp(a->range, "0,12"), "%s: arg integer 0..12, default 0", iface);
+		a = find_arg(args, nargs, "--on");
+		tap_ok(a && !strcmp(a->type, "radio") && a->nvalues == 2 && !strcmp(a->values[0], "entry") &&
+		       !strcmp(a->values[1], "exit") && a->ndefaults == 1 && !strcmp(a->defval, "entry"),
+		       "%s: on radio entry|exit, entry the default", iface);
+	} else {
+		tap_ok(!a && !find_arg(args, nargs, "--arg") && !find_arg(args, nargs, "--on"),
+		       "%s: no --function, --arg or --on arg", iface);
+	}
+}
+
 static void test_config(const char *iface)
 {
 	struct cfg_arg args[MAXCFG], *a;
 	char *text = NULL, *copy;
 	int rc, nargs, bad;
 	bool tc = !strcmp(iface, EBC_IFACE_TC), xdp = !strcmp(iface, EBC_IFACE_XDP);
+	bool trace = !tc && !xdp && strcmp(iface, EBC_IFACE_ANY);
 
-	CAPTURE(text, rc, ebc_extcap__print_config(out, iface, NULL, devices, ARRAY_SIZE(devices)));
+	CAPTURE(text, rc, ebc_extcap__print_config(out, iface, NULL, &values));
 	tap_ok(rc == 0, "--extcap-config %s prints", iface);
 	copy = strdup(text);
 	check_grammar(iface, copy);
@@ -496,9 +727,12 @@ static void test_config(const char *iface)
 	       iface, nargs, nargs - 1);
 
 	a = find_arg(args, nargs, "--device");
-	tap_ok(a && !strcmp(a->type, "selector") && a->nvalues == (int)ARRAY_SIZE(devices) + !(tc || xdp) &&
-	       a->ndefaults == 1, "%s: device selector lists %s the devices, one default", iface,
-	       tc || xdp ? "" : "'all' and");
+	if (trace)
+		check_trace_args(iface, args, nargs);
+	else
+		tap_ok(a && !strcmp(a->type, "selector") && a->nvalues == (int)ARRAY_SIZE(devices) + !(tc || xdp) &&
+		       a->ndefaults == 1, "%s: device selector lists %s the devices, one default", iface,
+		       tc || xdp ? "" : "'all' and");
 	if (a && !tc && !xdp)
 		tap_ok(!strcmp(a->values[0], ""), "%s: the default device entry is empty (no --device)", iface);
 	if (a && (tc || xdp))
@@ -522,6 +756,9 @@ static void test_config(const char *iface)
 	tap_ok(xdp ? a && !strcmp(a->type, "radio") && a->nvalues == 3 && a->ndefaults == 1 : !a,
 	       "%s: xdp-mode radio %s", iface, xdp ? "present" : "absent");
 	tap_ok(!find_arg(args, nargs, "--count"), "%s: count is not an extcap arg", iface);
+	if (!trace)
+		tap_ok(!find_arg(args, nargs, "--trace-mode") && !find_arg(args, nargs, "--all-netns"),
+		       "%s: no trace-mode or all-netns arg", iface);
 
 	/* Every arg's default and every value goes back through the parser. */
 	for (int i = 0; i < nargs; i++) {
@@ -534,13 +771,43 @@ static void test_config(const char *iface)
 	free(text);
 }
 
+/* The default tracepoint when net:netif_receive_skb is missing, or the list has no groups. */
+static void test_tracepoint_defaults(void)
+{
+	static const char *const other[] = { "skb:consume_skb", "skb:kfree_skb" };
+	static const char *const bare[] = { "kfree_skb", "netif_receive_skb" };
+	const struct ebc_extcap_values v1 = { NULL, 0, other, ARRAY_SIZE(other) };
+	const struct ebc_extcap_values v2 = { NULL, 0, bare, ARRAY_SIZE(bare) };
+	struct cfg_arg args[MAXCFG], *a;
+	char *text = NULL;
+	int rc, nargs;
+
+	CAPTURE(text, rc, ebc_extcap__print_config(out, EBC_IFACE_TRACEPOINT, NULL, &v1));
+	read_config("other tracepoints", text, args, &nargs);
+	a = find_arg(args, nargs, "--tracepoint");
+	tap_ok(rc == 0 && a && a->ndefaults == 1 && !strcmp(a->defval, "skb:consume_skb"),
+	       "without net:netif_receive_skb, the first tracepoint is the default");
+	free(text);
+	CAPTURE(text, rc, ebc_extcap__print_config(out, EBC_IFACE_TRACEPOINT, NULL, &v2));
+	read_config("bare tracepoints", text, args, &nargs);
+	a = find_arg(args, nargs, "--tracepoint");
+	tap_ok(rc == 0 && a && a->ndefaults == 1 && !strcmp(a->defval, "netif_receive_skb"),
+	       "tracepoints without groups: netif_receive_skb is the default");
+	free(text);
+	CAPTURE(text, rc, ebc_extcap__print_config(out, EBC_IFACE_TRACEPOINT, NULL, NULL));
+	tap_ok(rc == 0 && strstr(text, "arg {number=0}{call=--tracepoint}") && !strstr(text, "value {arg=0}"),
+	       "no tracepoints given: a tracepoint selector without values");
+	free(text);
+}
+
 static void test_reload(const char *iface)
 {
+	const struct ebc_extcap_values one = { devices, 1, tracepoints, 1 };
 	char *text = NULL, *copy, buf[64], want[16];
 	int rc, n = 0, other = 0, devno = -1;
 
 	/* The device arg's number in the full config. */
-	CAPTURE(text, rc, ebc_extcap__print_config(out, iface, NULL, devices, 1));
+	CAPTURE(text, rc, ebc_extcap__print_config(out, iface, NULL, &one));
 	for (char *save, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 		if (get_field(l, "call", buf, sizeof(buf)) && !strcmp(buf, "--device") &&
 		    get_field(l, "number", buf, sizeof(buf)))
@@ -548,7 +815,7 @@ static void test_reload(const char *iface)
 	free(text);
 	snprintf(want, sizeof(want), "%d", devno);
 
-	CAPTURE(text, rc, ebc_extcap__print_config(out, iface, "device", devices, ARRAY_SIZE(devices)));
+	CAPTURE(text, rc, ebc_extcap__print_config(out, iface, "device", &values));
 	copy = strdup(text);
 	check_grammar("--extcap-reload-option device", copy);
 	free(copy);
@@ -561,8 +828,19 @@ static void test_reload(const char *iface)
 	tap_ok(rc == 0 && devno >= 0 && !other && n == (int)ARRAY_SIZE(devices) + !strcmp(iface, EBC_IFACE_ANY),
 	       "%s --extcap-reload-option device: only the device's %d value lines", iface, n);
 	free(text);
-	CAPTURE(text, rc, ebc_extcap__print_config(out, iface, "snaplen", devices, ARRAY_SIZE(devices)));
+	CAPTURE(text, rc, ebc_extcap__print_config(out, iface, "snaplen", &values));
 	tap_ok(rc == -EINVAL && !*text, "%s: reloading snaplen is refused, nothing printed", iface);
+	free(text);
+}
+
+/* Trace interfaces have nothing to reload. */
+static void test_no_reload(const char *iface)
+{
+	char *text = NULL;
+	int rc;
+
+	CAPTURE(text, rc, ebc_extcap__print_config(out, iface, "device", &values));
+	tap_ok(rc == -EINVAL && !*text, "%s: reloading device is refused, nothing printed", iface);
 	free(text);
 }
 
@@ -571,7 +849,7 @@ static void test_unknown_interface(void)
 	char *text = NULL;
 	int rc;
 
-	CAPTURE(text, rc, ebc_extcap__print_config(out, "eth0", NULL, devices, 1));
+	CAPTURE(text, rc, ebc_extcap__print_config(out, "eth0", NULL, &values));
 	tap_ok(rc == -EINVAL && !*text, "--extcap-config for an unknown interface: -EINVAL, no output");
 	free(text);
 	CAPTURE(text, rc, ebc_extcap__print_dlts(out, "eth0"));
@@ -584,7 +862,7 @@ static void test_no_devices(void)
 	char *text = NULL, *copy;
 	int rc;
 
-	CAPTURE(text, rc, ebc_extcap__print_config(out, EBC_IFACE_TC, NULL, NULL, 0));
+	CAPTURE(text, rc, ebc_extcap__print_config(out, EBC_IFACE_TC, NULL, NULL));
 	copy = strdup(text);
 	tap_ok(rc == 0, "--extcap-config with no devices prints");
 	check_grammar("--extcap-config, no devices", copy);
@@ -603,6 +881,11 @@ static void test_help(void)
 		"--capture", "--fifo", "--extcap-capture-filter", "--extcap-version", "--log-level",
 		"--log-file", "default 262144", "1 to 262144", "extcap.<interface>.<option>",
 		" snaplen", " device", " direction", " xdpmode", " ringsize",
+		"--trace-mode", "--all-netns", "--tracepoint", "--function", "--arg", "--on",
+		" drops ", "tp:[GROUP:]NAME", "kfunc:FUNC[:argN]", "kretfunc:FUNC[:argN]",
+		"how trace taps attach: btf (tp_btf,",
+		"standalone: -i tp:GROUP:NAME", " tracemode", " allnetns", " tracepoint", " function",
+		" ebpfcap_drops:", " ebpfcap_tracepoint:", " ebpfcap_kfunc: function on arg",
 	};
 	char *text = NULL;
 	int rc, missing = 0;
@@ -619,6 +902,16 @@ static void test_help(void)
 	tap_ok(!missing, "--help lists every option, range and default");
 	tap_ok(strstr(text, "\nExtcap options") > strstr(text, "--ring-size"),
 	       "--help lists the extcap options after the standalone ones");
+	tap_ok(strstr(text, "      --function FUNC") > strstr(text, "\nExtcap options"),
+	       "--help lists the extcap interfaces' own options with the extcap ones");
+	/* Every line after the synopsis fits in 79 columns. */
+	for (char *save, *l = strtok_r(strstr(text, "\n\n"), "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (strlen(l) > 79) {
+			tap_diag("--help line of %zu columns: %s", strlen(l), l);
+			missing++;
+		}
+	}
+	tap_ok(!missing, "--help lines fit in 79 columns");
 	free(text);
 }
 
@@ -638,6 +931,7 @@ static void test_reparse(void)
 int main(void)
 {
 	static const char *const all[] = { EBC_IFACE_ANY, EBC_IFACE_TC, EBC_IFACE_XDP };
+	static const char *const trace[] = { EBC_IFACE_DROPS, EBC_IFACE_TRACEPOINT, EBC_IFACE_KFUNC };
 
 	/* Wireshark's sentence and {key=value} regexes, narrowed to what we must emit. */
 	regcomp(&line_re, "^(extcap|interface|dlt|arg|value) ([{][a-z]+=[^{}]*[}])+$",
@@ -654,6 +948,12 @@ int main(void)
 		test_config(all[i]);
 		test_reload(all[i]);
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(trace); i++) {
+		test_dlts(trace[i]);
+		test_config(trace[i]);
+		test_no_reload(trace[i]);
+	}
+	test_tracepoint_defaults();
 	test_unknown_interface();
 	test_no_devices();
 	test_help();
