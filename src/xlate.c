@@ -9,9 +9,11 @@
  * the old→new index table.
  *
  * Register use in the emitted body:
- *   r0 = A (so "ret a" is a bare exit), r5 = X, r4 = scratch packet pointer,
+ *   r0 = A (so "ret a" is a bare exit), r5 = X, r4 = scratch pointer,
  *   r1/r2/r3 = packet start, end, wire length (never written),
- *   M[0..15] = 64 bytes below r10, then one 8-byte loop counter per loop head.
+ *   M[0..15] = 64 bytes below r10, then one 8-byte loop counter per loop head,
+ *   then, when ancillary loads read it, the struct ebc_anc pointer the body
+ *   was entered with in r4 (spilled first thing, reloaded by each such load).
  * Only caller-saved registers (r0-r5) are written, so the body can also be
  * spliced inline at a call site (src/inject.c), its r10 offsets moved below
  * the caller's stack.
@@ -28,6 +30,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +81,7 @@ struct xlate {
 	bool nomatch_used;
 	int *loop;		/* classic index → loop counter slot, or -1 */
 	size_t nloops;
+	uint32_t anc_used;	/* EBC_ANC_BIT() of the fields reachable loads read */
 };
 
 /* ---- validation ---------------------------------------------------------- */
@@ -240,13 +244,23 @@ int ebc_cbpf_check(const struct ebc_cbpf_prog *prog, char *errbuf, size_t errlen
 	return 0;
 }
 
-/* ---- what the direct-access hooks cannot do ------------------------------ */
+/* ---- what the hook cannot do --------------------------------------------- */
 
 static const char *const skf_ad_names[] = {
 	"PROTOCOL", "PKTTYPE", "IFINDEX", "NLATTR", "NLATTR_NEST", "MARK", "QUEUE",
 	"HATYPE", "RXHASH", "CPU", "ALU_XOR_X", "VLAN_TAG", "VLAN_TAG_PRESENT",
 	"PAY_OFFSET", "RANDOM", "VLAN_TPID",
 };
+
+_Static_assert(sizeof(skf_ad_names) / sizeof(skf_ad_names[0]) == EBC_ANC_FIELDS,
+	       "one name per struct ebc_anc field");
+_Static_assert(offsetof(struct ebc_anc, vlan_tpid) == SKF_AD_VLAN_TPID &&
+	       offsetof(struct ebc_anc, mark) == SKF_AD_MARK,
+	       "struct ebc_anc field offsets are the SKF_AD_* codes");
+
+/* Netlink attributes and the flow dissector's payload offset: no hook has them. */
+#define ANC_NEVER	(EBC_ANC_BIT(SKF_AD_NLATTR) | EBC_ANC_BIT(SKF_AD_NLATTR_NEST) | \
+			 EBC_ANC_BIT(SKF_AD_PAY_OFFSET))
 
 static bool is_pkt_load(uint16_t code)
 {
@@ -255,35 +269,79 @@ static bool is_pkt_load(uint16_t code)
 }
 
 /*
- * Linux reads metadata (SKF_AD_*) and SKF_NET_OFF/SKF_LL_OFF-relative bytes
- * through negative offsets; a packet pointer has neither, so refuse rather than
- * silently never match.
+ * Linux's ancillary load: an absolute load of any size at SKF_AD_OFF and up
+ * (bpf_check_classic), whose result is the metadata value whatever the size.
  */
-static int xlate_check_hook(const struct ebc_cbpf_prog *in, char *errbuf, size_t errlen)
+static bool is_anc_load(const struct ebc_cbpf_insn *insn)
 {
-	const uint32_t ad_off = (uint32_t)SKF_AD_OFF, ll_off = (uint32_t)SKF_LL_OFF;
+	return BPF_CLASS(insn->code) == BPF_LD && BPF_MODE(insn->code) == BPF_ABS &&
+	       insn->k >= (uint32_t)SKF_AD_OFF;
+}
+
+/* The SKF_AD_* code of an ancillary load, or -1 if Linux knows no such code. */
+static int anc_code(const struct ebc_cbpf_insn *insn)
+{
+	uint32_t code = insn->k - (uint32_t)SKF_AD_OFF;
+
+	if (code % 4 || code / 4 >= EBC_ANC_FIELDS)
+		return -1;
+	return (int)code;
+}
+
+static int check_anc(const struct ebc_cbpf_insn *insn, size_t pc, const struct ebc_xlate_opts *opts,
+		     char *errbuf, size_t errlen)
+{
+	uint32_t mask = opts ? opts->anc_mask : 0;
+	const char *hook = opts ? opts->hook_name : NULL;
+	int code = anc_code(insn);
+
+	if (code < 0) {
+		ebc_errbuf(errbuf, errlen, "instruction %zu: ancillary load SKF_AD_OFF+%u is unknown",
+			   pc, insn->k - (uint32_t)SKF_AD_OFF);
+		return -EOPNOTSUPP;
+	}
+	/* A ^= X: an ALU operation in disguise, no metadata needed */
+	if (code == SKF_AD_ALU_XOR_X)
+		return 0;
+	if (EBC_ANC_BIT(code) & ANC_NEVER) {
+		ebc_errbuf(errbuf, errlen, "instruction %zu: ancillary load SKF_AD_%s is not available at any hook",
+			   pc, skf_ad_names[code / 4]);
+		return -EOPNOTSUPP;
+	}
+	if (EBC_ANC_BIT(code) & mask)
+		return 0;
+	ebc_errbuf(errbuf, errlen, "instruction %zu: ancillary load SKF_AD_%s is not available at %s%s%s",
+		   pc, skf_ad_names[code / 4], hook ? "the " : "this hook", hook ? hook : "",
+		   hook ? " hook" : "");
+	return -EOPNOTSUPP;
+}
+
+/*
+ * SKF_NET_OFF/SKF_LL_OFF-relative loads read around the packet pointer, which
+ * the verifier forbids, and ancillary loads need the hook's struct ebc_anc:
+ * refuse rather than silently never match.
+ */
+int ebc_xlate__check_hook(const struct ebc_cbpf_prog *prog, const struct ebc_xlate_opts *opts,
+			  char *errbuf, size_t errlen)
+{
 	size_t i;
+	int err;
 
-	for (i = 0; i < in->len; i++) {
-		const struct ebc_cbpf_insn *insn = &in->insns[i];
-		uint32_t ad = (insn->k - ad_off) / 4;
+	for (i = 0; i < prog->len; i++) {
+		const struct ebc_cbpf_insn *insn = &prog->insns[i];
 
-		if (!is_pkt_load(insn->code) || insn->k < ll_off)
+		if (!is_pkt_load(insn->code) || insn->k < (uint32_t)SKF_LL_OFF)
 			continue;
-		/* user-visible strings stay whole, for grep */
-		if (BPF_MODE(insn->code) != BPF_ABS || insn->k < ad_off)
+		if (!is_anc_load(insn)) {
+			/* user-visible strings stay whole, for grep */
 			ebc_errbuf(errbuf, errlen,
 				   "instruction %zu: negative-offset load (SKF_NET_OFF/SKF_LL_OFF) is not supported on this hook",
 				   i);
-		else if (ad < sizeof(skf_ad_names) / sizeof(skf_ad_names[0]) && !(insn->k & 3))
-			ebc_errbuf(errbuf, errlen,
-				   "instruction %zu: ancillary load SKF_AD_%s is not supported on this hook",
-				   i, skf_ad_names[ad]);
-		else
-			ebc_errbuf(errbuf, errlen,
-				   "instruction %zu: ancillary load SKF_AD_OFF+%u is not supported on this hook",
-				   i, insn->k - ad_off);
-		return -EOPNOTSUPP;
+			return -EOPNOTSUPP;
+		}
+		err = check_anc(insn, i, opts, errbuf, errlen);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -300,6 +358,8 @@ static uint64_t abs_load_end(const struct ebc_cbpf_insn *insn)
 {
 	if (insn->code == (BPF_LDX | BPF_B | BPF_MSH))
 		return (uint64_t)insn->k + 1;
+	if (is_anc_load(insn))
+		return 0;
 	if (BPF_CLASS(insn->code) == BPF_LD && BPF_MODE(insn->code) == BPF_ABS)
 		return (uint64_t)insn->k + load_size(insn->code);
 	return 0;
@@ -355,6 +415,22 @@ static bool mark_sweep(struct xlate *x)
 	return again;
 }
 
+/* The fields of struct ebc_anc that reachable instructions read (ALU_XOR_X reads none). */
+static uint32_t anc_fields_used(const struct xlate *x)
+{
+	uint32_t used = 0, code;
+	size_t i;
+
+	for (i = 0; i < x->clen; i++) {
+		if (!(x->flags[i] & F_REACH) || !is_anc_load(&x->ci[i]))
+			continue;
+		code = x->ci[i].k - (uint32_t)SKF_AD_OFF;
+		if (code != SKF_AD_ALU_XOR_X)
+			used |= EBC_ANC_BIT(code);
+	}
+	return used;
+}
+
 /*
  * The verifier rejects unreachable code, and classic programs may contain some
  * (dead branches, code after a load that can never succeed), so only reachable
@@ -366,6 +442,7 @@ static void xlate_mark(struct xlate *x)
 	mark(x, 0, F_REACH | F_LEADER);
 	while (mark_sweep(x))
 		;
+	x->anc_used = anc_fields_used(x);
 }
 
 /*
@@ -435,6 +512,12 @@ static int16_t loop_off(int slot)
 	return (int16_t)(-MEM_BYTES - 8 * (slot + 1));
 }
 
+/* Where the struct ebc_anc pointer waits: r4 is scratch, so it is spilled below the counters. */
+static int16_t anc_off(const struct xlate *x)
+{
+	return loop_off((int)x->nloops);
+}
+
 /*
  * Entry: A = X = 0, every scratch word the program reads is zero, every loop
  * counter is full. Counters are spilled as 64-bit registers, which every
@@ -445,6 +528,9 @@ static void emit_prologue(struct xlate *x)
 	bool zeroed[MEMWORDS] = { false };
 	size_t i;
 
+	/* before anything writes r4; a 64-bit spill keeps it a pointer for the verifier */
+	if (x->anc_used)
+		emit(x, mk(BPF_STX | BPF_MEM | BPF_DW, R_FP, R_TMP, anc_off(x), 0));
 	emit(x, mk(BPF_ALU | BPF_MOV | BPF_K, R_A, 0, 0, 0));
 	emit(x, mk(BPF_ALU | BPF_MOV | BPF_K, R_X, 0, 0, 0));
 	if (x->nloops)
@@ -511,10 +597,27 @@ static void emit_ind_load(struct xlate *x, uint16_t size, uint32_t k, uint64_t e
 	emit_to_host(x, R_A, size);
 }
 
+/* A = the block's __u32 for this code; ebc_xlate__check_hook() let only known codes through. */
+static void emit_anc_load(struct xlate *x, const struct ebc_cbpf_insn *insn)
+{
+	uint32_t code = insn->k - (uint32_t)SKF_AD_OFF;
+
+	if (code == SKF_AD_ALU_XOR_X) {
+		emit(x, mk(BPF_ALU | BPF_XOR | BPF_X, R_A, R_X, 0, 0));
+		return;
+	}
+	emit(x, mk(BPF_LDX | BPF_MEM | BPF_DW, R_TMP, R_FP, anc_off(x), 0));
+	emit(x, mk(BPF_LDX | BPF_MEM | BPF_W, R_A, R_TMP, (int16_t)code, 0));
+}
+
 static void emit_ld(struct xlate *x, const struct ebc_cbpf_insn *insn)
 {
 	uint16_t code = insn->code;
 
+	if (is_anc_load(insn)) {
+		emit_anc_load(x, insn);
+		return;
+	}
 	switch (BPF_MODE(code)) {
 	case BPF_ABS:
 		emit_abs_load(x, R_A, BPF_SIZE(code), insn->k);
@@ -724,7 +827,7 @@ static int xlate_fixup(struct xlate *x, char *errbuf, size_t errlen)
 
 /* The longest expansion is an indirect load starting a block: 3 + 7. */
 #define XLATE_MAX_PER_INSN	10
-#define XLATE_FIXED		(2 + MEMWORDS + 1 + EBC_XLATE_MAX_LOOPS + 2)
+#define XLATE_FIXED		(1 + 2 + MEMWORDS + 1 + EBC_XLATE_MAX_LOOPS + 2)
 
 static int xlate_alloc(struct xlate *x, const struct ebc_cbpf_prog *in)
 {
@@ -762,6 +865,7 @@ int ebc_xlate(const struct ebc_cbpf_prog *in, const struct ebc_xlate_opts *opts,
 
 	out->insns = NULL;
 	out->len = 0;
+	out->anc_used = 0;
 	if (opts && opts->mode != EBC_XLATE_DIRECT) {
 		ebc_errbuf(errbuf, errlen, "translation mode %d is not supported", (int)opts->mode);
 		return -EOPNOTSUPP;
@@ -769,7 +873,7 @@ int ebc_xlate(const struct ebc_cbpf_prog *in, const struct ebc_xlate_opts *opts,
 	err = ebc_cbpf_check(in, errbuf, errlen);
 	if (err)
 		return err;
-	err = xlate_check_hook(in, errbuf, errlen);
+	err = ebc_xlate__check_hook(in, opts, errbuf, errlen);
 	if (err)
 		return err;
 	err = xlate_alloc(&x, in);
@@ -784,6 +888,7 @@ int ebc_xlate(const struct ebc_cbpf_prog *in, const struct ebc_xlate_opts *opts,
 		goto cleanup;
 	out->insns = x.out;
 	out->len = x.len;
+	out->anc_used = x.anc_used;
 	x.out = NULL;
 cleanup:
 	xlate_free(&x);
@@ -797,6 +902,7 @@ void ebc_ebpf_prog__free(struct ebc_ebpf_prog *prog)
 	free(prog->insns);
 	prog->insns = NULL;
 	prog->len = 0;
+	prog->anc_used = 0;
 }
 
 int ebc_xlate__expr(const char *expr, int dlt, unsigned int snaplen, struct ebc_ebpf_prog *out,

@@ -4,7 +4,8 @@
  * kernel verifier's log and "bpftool prog dump xlated" (kernel/bpf/disasm.c),
  * so a listing can be read next to a verifier message. ebc_xlate_dump__c()
  * prints the classic program as C in the shape of polycube's cbpf2c: one
- * label per classic instruction, a bound check before each packet load.
+ * label per classic instruction, a bound check before each packet load, and
+ * Linux's ancillary loads as reads of the struct ebc_anc the stub is given.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -255,7 +256,39 @@ static size_t backward_target(const struct ebc_cbpf_insn *in, size_t pc)
 /* Registers and scratch memory the program reads; a pointer for indirect loads. */
 struct c_uses {
 	bool a, x, mem_read, ptr;
+	uint32_t anc;		/* EBC_ANC_BIT() of the struct ebc_anc fields it reads */
 };
+
+/* struct ebc_anc (bpf/capture.h), field by field in SKF_AD_* code order. */
+static const char *const anc_fields[EBC_ANC_FIELDS] = {
+	"protocol", "pkttype", "ifindex", "nlattr", "nlattr_nest", "mark", "queue", "hatype",
+	"rxhash", "cpu", "alu_xor_x", "vlan_tci", "vlan_present", "pay_offset", "random",
+	"vlan_tpid",
+};
+
+/*
+ * How the tc wrapper fills each field from its context, as the kernel's
+ * classic BPF computes them; NULL where tc has no such thing.
+ */
+static const char *const anc_from_skb[EBC_ANC_FIELDS] = {
+	[SKF_AD_PROTOCOL / 4] = "bpf_ntohs(skb->protocol)",
+	[SKF_AD_PKTTYPE / 4] = "skb->pkt_type",
+	[SKF_AD_IFINDEX / 4] = "skb->ifindex",
+	[SKF_AD_MARK / 4] = "skb->mark",
+	[SKF_AD_QUEUE / 4] = "skb->queue_mapping",
+	[SKF_AD_RXHASH / 4] = "skb->hash",
+	[SKF_AD_CPU / 4] = "bpf_get_smp_processor_id()",
+	[SKF_AD_VLAN_TAG / 4] = "skb->vlan_tci",
+	[SKF_AD_VLAN_TAG_PRESENT / 4] = "skb->vlan_present",
+	[SKF_AD_RANDOM / 4] = "bpf_get_prandom_u32()",
+	[SKF_AD_VLAN_TPID / 4] = "bpf_ntohs(skb->vlan_proto)",
+};
+
+static bool is_anc_load(const struct ebc_cbpf_insn *in)
+{
+	return BPF_CLASS(in->code) == BPF_LD && BPF_MODE(in->code) == BPF_ABS &&
+	       in->k >= (uint32_t)SKF_AD_OFF;
+}
 
 static uint32_t ld_size(uint16_t code)
 {
@@ -268,29 +301,46 @@ static bool is_pkt_load(uint16_t code)
 }
 
 /*
- * Linux answers SKF_AD_* and SKF_NET_OFF/SKF_LL_OFF offsets from the sk_buff;
- * C on a packet pointer has no such thing, so refuse rather than never match.
+ * Linux answers SKF_NET_OFF/SKF_LL_OFF offsets from the sk_buff; C on a packet
+ * pointer has no such thing, so refuse rather than never match. Ancillary
+ * loads read the struct ebc_anc parameter: any field some hook can answer.
  */
-static int c_check(const struct ebc_cbpf_prog *prog, struct c_uses *u, char *errbuf, size_t len)
+static int c_check(const struct ebc_cbpf_prog *prog, char *errbuf, size_t len)
 {
+	const struct ebc_xlate_opts any_hook = { .anc_mask = UINT32_MAX };
 	size_t i;
 	int err;
 
 	err = ebc_cbpf_check(prog, errbuf, len);
 	if (err)
 		return err;
+	for (i = 0; i < prog->len; i++) {
+		const struct ebc_cbpf_insn *in = &prog->insns[i];
+
+		if (is_pkt_load(in->code) && in->k >= (uint32_t)SKF_LL_OFF && !is_anc_load(in)) {
+			ebc_errbuf(errbuf, len,
+				   "instruction %zu: negative-offset (SKF_NET_OFF/SKF_LL_OFF) load at offset 0x%x cannot be expressed in C on a packet pointer",
+				   i, in->k);
+			return -EOPNOTSUPP;
+		}
+	}
+	/* unknown offsets, and the codes no hook answers (netlink attributes, payload offset) */
+	return ebc_xlate__check_hook(prog, &any_hook, errbuf, len);
+}
+
+/* What a checked program reads. */
+static void c_scan(const struct ebc_cbpf_prog *prog, struct c_uses *u)
+{
+	size_t i;
+
 	memset(u, 0, sizeof(*u));
 	for (i = 0; i < prog->len; i++) {
 		const struct ebc_cbpf_insn *in = &prog->insns[i];
 		uint16_t code = in->code;
+		uint32_t anc = in->k - (uint32_t)SKF_AD_OFF;
 
-		if (is_pkt_load(code) && in->k >= (uint32_t)SKF_LL_OFF) {
-			ebc_errbuf(errbuf, len,
-				   "instruction %zu: %s load at offset 0x%x cannot be expressed in C on a packet pointer",
-				   i, in->k >= (uint32_t)SKF_AD_OFF && BPF_MODE(code) == BPF_ABS ?
-				   "ancillary (SKF_AD_*)" : "negative-offset (SKF_NET_OFF/SKF_LL_OFF)", in->k);
-			return -EOPNOTSUPP;
-		}
+		if (is_anc_load(in) && anc != SKF_AD_ALU_XOR_X)
+			u->anc |= EBC_ANC_BIT(anc);
 		u->ptr |= BPF_CLASS(code) == BPF_LD && BPF_MODE(code) == BPF_IND;
 		/*
 		 * What the program reads, so that -Wall stays quiet about the rest.
@@ -301,10 +351,10 @@ static int c_check(const struct ebc_cbpf_prog *prog, struct c_uses *u, char *err
 			(BPF_CLASS(code) == BPF_JMP && BPF_OP(code) != BPF_JA);
 		u->x |= code == BPF_STX || code == (BPF_MISC | BPF_TXA) || u->ptr ||
 			((BPF_CLASS(code) == BPF_ALU || BPF_CLASS(code) == BPF_JMP) &&
-			 BPF_SRC(code) == BPF_X && BPF_OP(code) != BPF_JA);
+			 BPF_SRC(code) == BPF_X && BPF_OP(code) != BPF_JA) ||
+			(is_anc_load(in) && anc == SKF_AD_ALU_XOR_X);
 		u->mem_read |= code == (BPF_LD | BPF_MEM) || code == (BPF_LDX | BPF_MEM);
 	}
-	return 0;
 }
 
 /* "ldh      [12]" → "ldh [12]", for a one-line comment. */
@@ -425,10 +475,25 @@ static void c_jmp(FILE *out, const struct ebc_cbpf_insn *in, size_t pc)
 		pc + 1 + in->jt, pc + 1 + in->jf);
 }
 
+/* Any size reads the whole field, as in Linux; ALU_XOR_X is no load at all. */
+static void c_ld_anc(FILE *out, const struct ebc_cbpf_insn *in)
+{
+	uint32_t code = in->k - (uint32_t)SKF_AD_OFF;
+
+	if (code == SKF_AD_ALU_XOR_X)
+		fputs("\tA ^= X;\n", out);
+	else
+		fprintf(out, "\tA = anc->%s;\n", anc_fields[code / 4]);
+}
+
 static void c_insn(FILE *out, const struct ebc_cbpf_insn *in, size_t pc)
 {
 	uint16_t code = in->code;
 
+	if (is_anc_load(in)) {
+		c_ld_anc(out, in);
+		return;
+	}
 	switch (BPF_CLASS(code)) {
 	case BPF_LD:
 		switch (BPF_MODE(code)) {
@@ -475,7 +540,22 @@ static void c_insn(FILE *out, const struct ebc_cbpf_insn *in, size_t pc)
 	}
 }
 
-static void c_header(FILE *out, const struct ebc_cbpf_prog *prog)
+/* The block's layout, for programs that read it: ebpfcap's struct ebc_anc. */
+static void c_anc_struct(FILE *out)
+{
+	size_t i;
+
+	fputs("/*\n"
+	      " * Linux's ancillary data (ld [SKF_AD_OFF + SKF_AD_*]): one __u32 per code, in\n"
+	      " * code order, as ebpfcap's hooks fill it (bpf/capture.h).\n"
+	      " */\n"
+	      "struct ebc_anc {\n", out);
+	for (i = 0; i < EBC_ANC_FIELDS; i++)
+		fprintf(out, "\t__u32 %s;\n", anc_fields[i]);
+	fputs("};\n\n", out);
+}
+
+static void c_header(FILE *out, const struct ebc_cbpf_prog *prog, const struct c_uses *u)
 {
 	fprintf(out,
 		"// SPDX-License-Identifier: GPL-2.0-only\n"
@@ -490,14 +570,34 @@ static void c_header(FILE *out, const struct ebc_cbpf_prog *prog)
 		" */\n"
 		"#include <linux/bpf.h>\n"
 		"#include <bpf/bpf_helpers.h>\n"
+		"%s"
 		"\n"
 		"#pragma clang diagnostic ignored \"-Wunused-label\"\n"
-		"\n"
-		"static __always_inline __u32 ebpfcap_filter(const __u8 *pkt, const __u8 *end, __u32 len)\n"
-		"{\n", prog->len, EBC_XLATE_LOOP_MAX);
+		"\n", prog->len, EBC_XLATE_LOOP_MAX, u->anc ? "#include <bpf/bpf_endian.h>\n" : "");
+	if (u->anc)
+		c_anc_struct(out);
+	fprintf(out, "static __always_inline __u32 ebpfcap_filter(const __u8 *pkt, const __u8 *end, __u32 len%s)\n"
+		"{\n", u->anc ? ", const struct ebc_anc *anc" : "");
 }
 
-static void c_footer(FILE *out)
+/* The fields the program reads, from tc's context; the rest stay zero. */
+static void c_anc_fill(FILE *out, uint32_t used)
+{
+	size_t i;
+
+	fputs("\tstruct ebc_anc anc = {\n", out);
+	for (i = 0; i < EBC_ANC_FIELDS; i++) {
+		if (!(used & EBC_ANC_BIT(4 * i)))
+			continue;
+		if (anc_from_skb[i])
+			fprintf(out, "\t\t.%s = %s,\n", anc_fields[i], anc_from_skb[i]);
+		else
+			fprintf(out, "\t\t/* .%s: tc's context does not say, so 0 */\n", anc_fields[i]);
+	}
+	fputs("\t};\n", out);
+}
+
+static void c_footer(FILE *out, const struct c_uses *u)
 {
 	fputs("}\n"
 	      "\n"
@@ -506,12 +606,14 @@ static void c_footer(FILE *out)
 	      "int ebpfcap_filter_tc(struct __sk_buff *skb)\n"
 	      "{\n"
 	      "\tconst __u8 *pkt = (const __u8 *)(long)skb->data;\n"
-	      "\tconst __u8 *end = (const __u8 *)(long)skb->data_end;\n"
-	      "\n"
-	      "\treturn ebpfcap_filter(pkt, end, skb->len);\n"
-	      "}\n"
-	      "\n"
-	      "char LICENSE[] SEC(\"license\") = \"GPL\";\n", out);
+	      "\tconst __u8 *end = (const __u8 *)(long)skb->data_end;\n", out);
+	if (u->anc)
+		c_anc_fill(out, u->anc);
+	fprintf(out, "\n"
+		"\treturn ebpfcap_filter(pkt, end, skb->len%s);\n"
+		"}\n"
+		"\n"
+		"char LICENSE[] SEC(\"license\") = \"GPL\";\n", u->anc ? ", &anc" : "");
 }
 
 /* One counter per loop head (a backward jump's target), declared once. */
@@ -542,15 +644,16 @@ int ebc_xlate_dump__c(FILE *out, const struct ebc_cbpf_prog *prog, char *errbuf,
 		ebc_errbuf(errbuf, len, "cannot print the filter as C: no output stream");
 		return -EINVAL;
 	}
-	err = c_check(prog, &u, errbuf, len);
+	err = c_check(prog, errbuf, len);
 	if (err)
 		return err;
+	c_scan(prog, &u);
 	head = calloc(prog->len, sizeof(*head));
 	if (!head) {
 		ebc_errbuf(errbuf, len, "cannot print the filter as C: %s", ebc_strerror(-ENOMEM));
 		return -ENOMEM;
 	}
-	c_header(out, prog);
+	c_header(out, prog, &u);
 	/* A, X and M[] are always declared, zero as classic BPF starts; unread ones say so */
 	fprintf(out, "\t%s__u32 A = 0;\n", u.a ? "" : unused);
 	fprintf(out, "\t%s__u32 X = 0;\n", u.x ? "" : unused);
@@ -564,7 +667,7 @@ int ebc_xlate_dump__c(FILE *out, const struct ebc_cbpf_prog *prog, char *errbuf,
 		c_comment(out, &prog->insns[pc], pc);
 		c_insn(out, &prog->insns[pc], pc);
 	}
-	c_footer(out);
+	c_footer(out, &u);
 	free(head);
 	if (fflush(out) || ferror(out)) {
 		ebc_errbuf(errbuf, len, "cannot print the filter as C: %s", ebc_strerror(-EIO));

@@ -5,14 +5,18 @@
  * vector with the file paths only: the filter text never meets a shell),
  * loaded with libbpf (the verifier must accept it) and run with
  * BPF_PROG_TEST_RUN on the shared packet corpus at every length from the
- * Ethernet header up; every verdict must equal libpcap's bpf_filter(). Needs
- * root and clang; exits 77 (skipped) without them.
+ * Ethernet header up; every verdict must equal libpcap's bpf_filter(). A few
+ * programs with ancillary loads run with several marks in the context, their
+ * verdicts compared with the classic reference given the mark and protocol
+ * the kernel's test_run sets. Needs root and clang; exits 77 (skipped)
+ * without them.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
 #include <spawn.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +30,7 @@
 #include "filter.h"
 #include "xlate_dump.h"
 #include "../unit/corpus.h"
-#include "../unit/ebpf_interp.h"	/* bpf_filter() on our instruction layout */
+#include "../unit/ebpf_interp.h"	/* bpf_filter() on our layout, the classic reference */
 #include "../lib/tap.h"
 
 #define SNAPLEN 262144
@@ -143,45 +147,81 @@ static int run_clang(const char *clang)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* Context marks for programs with ancillary loads: the one field test_run lets us set that they read. */
+static const uint32_t anc_marks[] = { 0, 1, 0xfffffffe, 0x80000001 };
+
+/*
+ * SKF_AD_PROTOCOL as test_run's eth_type_trans() sets skb->protocol on lo:
+ * the Ethernet type, or for an 802.3 length field ETH_P_802_3 (raw IPX,
+ * 0xffff first) or ETH_P_802_2.
+ */
+static uint32_t eth_protocol(const uint8_t *p, uint32_t n)
+{
+	uint32_t type = (uint32_t)p[12] << 8 | p[13];
+
+	if (type >= 0x600)
+		return type;
+	return n >= ETH_HLEN + 2 && p[14] == 0xff && p[15] == 0xff ? 0x0001 : 0x0004;
+}
+
+/* The verdict to expect: libpcap's, or with ancillary loads the reference's on what tc fills. */
+static uint32_t expected(const struct ebc_cbpf_prog *c, bool anc, const uint8_t *p, uint32_t n,
+			 uint32_t mark)
+{
+	struct ebc_anc block = { .protocol = eth_protocol(p, n), .mark = mark };
+
+	if (!anc)
+		return bpf_filter(c->insns, p, n, n);
+	return cbpf_ref_run(c->insns, c->len, p, n, n, &block);
+}
+
 /*
  * Mismatches over the corpus, each packet truncated at every length from
- * ETH_HLEN past its headers, then whole; -errno on failure.
+ * ETH_HLEN past its headers, then whole (with ancillary loads: once per mark);
+ * -errno on failure.
  */
-static long run_corpus(int fd, const struct ebc_cbpf_prog *c, size_t *runs, size_t *refused)
+static long run_corpus(int fd, const struct ebc_cbpf_prog *c, bool anc, size_t *runs,
+		       size_t *refused)
 {
+	size_t i, m, nmarks = anc ? sizeof(anc_marks) / sizeof(anc_marks[0]) : 1;
 	long bad = 0;
 	uint32_t n, want;
-	size_t i;
 
 	for (i = 0; i < npkts; i++) {
 		for (n = ETH_HLEN; n <= pkts[i].len; n = corpus_next_len(n, pkts[i].len)) {
-			LIBBPF_OPTS(bpf_test_run_opts, topts, .data_in = pkts[i].data,
-				    .data_size_in = n, .repeat = 1);
+			for (m = 0; m < nmarks; m++) {
+				struct __sk_buff ctx = { .mark = anc_marks[m] };
+				LIBBPF_OPTS(bpf_test_run_opts, topts, .data_in = pkts[i].data,
+					    .data_size_in = n, .repeat = 1,
+					    .ctx_in = anc ? &ctx : NULL,
+					    .ctx_size_in = anc ? sizeof(ctx) : 0);
 
-			/*
-			 * test_run refuses (EINVAL) an IPv4/IPv6 frame shorter than
-			 * its network header, even whole ("ethernet header only")
-			 */
-			if (bpf_prog_test_run_opts(fd, &topts)) {
-				if (errno != EINVAL)
-					return -errno;
-				(*refused)++;
-				continue;
+				/*
+				 * test_run refuses (EINVAL) an IPv4/IPv6 frame shorter than
+				 * its network header, even whole ("ethernet header only")
+				 */
+				if (bpf_prog_test_run_opts(fd, &topts)) {
+					if (errno != EINVAL)
+						return -errno;
+					(*refused)++;
+					continue;
+				}
+				want = expected(c, anc, pkts[i].data, n, anc_marks[m]);
+				(*runs)++;
+				if (topts.retval == want)
+					continue;
+				if (!bad++)
+					tap_diag("%s at %u bytes, mark 0x%x: %s %u, C in the kernel %u",
+						 pkts[i].name, n, anc_marks[m],
+						 anc ? "reference" : "bpf_filter", want, topts.retval);
 			}
-			want = bpf_filter(c->insns, pkts[i].data, n, n);
-			(*runs)++;
-			if (topts.retval == want)
-				continue;
-			if (!bad++)
-				tap_diag("%s at %u bytes: bpf_filter %u, C in the kernel %u",
-					 pkts[i].name, n, want, topts.retval);
 		}
 	}
 	return bad;
 }
 
-/* 0, or -EPERM when this process may not load programs. */
-static int test_prog(const char *name, const struct ebc_cbpf_prog *c, const char *clang)
+/* 0, or -EPERM when this process may not load programs. anc: the program has ancillary loads. */
+static int test_prog(const char *name, const struct ebc_cbpf_prog *c, const char *clang, bool anc)
 {
 	struct bpf_object *obj = NULL;
 	struct bpf_program *prog;
@@ -224,7 +264,7 @@ static int test_prog(const char *name, const struct ebc_cbpf_prog *c, const char
 		bpf_object__close(obj);
 		return 0;
 	}
-	bad = run_corpus(bpf_program__fd(prog), c, &runs, &refused);
+	bad = run_corpus(bpf_program__fd(prog), c, anc, &runs, &refused);
 	tap_ok(bad == 0 && runs > 0, "%s: C verified, %zu test runs (%zu short frames refused by test_run), %ld differ%s%s",
 	       name, runs, refused, bad < 0 ? 0 : bad, bad < 0 ? ": " : "",
 	       bad < 0 ? strerror((int)-bad) : "");
@@ -245,7 +285,7 @@ static int test_exprs(const char *clang)
 			tap_ok(0, "%s: %s", name, err);
 			continue;
 		}
-		ret = test_prog(name, &c, clang);
+		ret = test_prog(name, &c, clang, false);
 		ebc_cbpf_prog__free(&c);
 		if (ret)
 			return ret;
@@ -256,12 +296,48 @@ static int test_exprs(const char *clang)
 /* The hand-written programs reach what libpcap's compiler never emits (X shifts, TXA, M[]). */
 static int test_case(const char *name, const struct ebc_cbpf_prog *prog, void *clang)
 {
-	return test_prog(name, prog, clang);
+	return test_prog(name, prog, clang, false);
 }
 
 static int test_cases(const char *clang)
 {
 	return corpus_each_case(test_case, (void *)clang);
+}
+
+#define S(code, k)		{ (uint16_t)(code), 0, 0, (uint32_t)(k) }
+#define J(code, k, jt, jf)	{ (uint16_t)(code), (jt), (jf), (uint32_t)(k) }
+#define AD(code, size)		S(BPF_LD | (size) | BPF_ABS, SKF_AD_OFF + (code))
+
+/* Ancillary loads of what test_run's context has known values for: mark and protocol. */
+static const struct {
+	const char *name;
+	struct ebc_cbpf_insn prog[12];
+	size_t len;
+} anc_progs[] = {
+	{ "ld [mark]; ret a", { AD(SKF_AD_MARK, BPF_W), S(BPF_RET | BPF_A, 0) }, 2 },
+	{ "ldb [protocol]; ret a", { AD(SKF_AD_PROTOCOL, BPF_B), S(BPF_RET | BPF_A, 0) }, 2 },
+	{ "protocol is the type, odd marks, xor_x", {
+	  /* 0 */ AD(SKF_AD_PROTOCOL, BPF_W), S(BPF_MISC | BPF_TAX, 0), S(BPF_LD | BPF_H | BPF_ABS, 12),
+	  /* 3 */ J(BPF_JMP | BPF_JEQ | BPF_X, 0, 0, 6),
+	  /* 4 */ AD(SKF_AD_MARK, BPF_H), J(BPF_JMP | BPF_JSET | BPF_K, 1, 0, 4),
+	  /* 6 */ S(BPF_LD | BPF_B | BPF_ABS, 23), S(BPF_LDX | BPF_IMM, 0x5a00),
+	  /* 8 */ AD(SKF_AD_ALU_XOR_X, BPF_B), S(BPF_RET | BPF_A, 0),
+	  /* 10 */ S(BPF_RET | BPF_K, 0) }, 11 },
+};
+
+static int test_anc(const char *clang)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(anc_progs) / sizeof(anc_progs[0]); i++) {
+		struct ebc_cbpf_prog c = { (struct ebc_cbpf_insn *)anc_progs[i].prog, anc_progs[i].len };
+
+		ret = test_prog(anc_progs[i].name, &c, clang, true);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 static int clang_works(const char *clang)
@@ -307,12 +383,14 @@ int main(void)
 		tap_ok(0, "the packet corpus is empty");
 		return tap_done();
 	}
-	tap_diag("%zu expressions and %zu hand-written programs, %zu packets, clang %s%s%s",
-		 sizeof(exprs) / sizeof(exprs[0]), corpus_ncases, npkts, clang,
-		 incdir[0] ? " -I" : "", incdir);
+	tap_diag("%zu expressions, %zu hand-written programs and %zu with ancillary loads, %zu packets, clang %s%s%s",
+		 sizeof(exprs) / sizeof(exprs[0]), corpus_ncases,
+		 sizeof(anc_progs) / sizeof(anc_progs[0]), npkts, clang, incdir[0] ? " -I" : "", incdir);
 	ret = test_exprs(clang);
 	if (!ret)
 		ret = test_cases(clang);
+	if (!ret)
+		ret = test_anc(clang);
 	unlink(cpath);
 	unlink(opath);
 	unlink(epath);

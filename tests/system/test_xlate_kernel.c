@@ -3,10 +3,14 @@
  * cbpf2c against the kernel: each translated filter is spliced, as the filter
  * stub would be, behind a BPF-to-BPF call in a tc program, loaded (the
  * verifier must accept it) and run with BPF_PROG_TEST_RUN on the corpus;
- * every verdict must equal libpcap's bpf_filter(). Needs root; exits 77
+ * every verdict must equal libpcap's bpf_filter(). Programs with ancillary
+ * loads get a tc program that fills a struct ebc_anc from the __sk_buff and
+ * passes it in r4; their verdicts must equal the classic reference's on the
+ * block the kernel filled, read back by a probe program. Needs root; exits 77
  * (skipped) without it.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,29 +34,33 @@ static struct corpus_pkt pkts[CORPUS_MAX_PKTS];
 static size_t npkts;
 static char *vlog;
 
+static const struct bpf_insn plain_main[MAIN_LEN] = {
+	{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = BPF_REG_2, .src_reg = BPF_REG_1,
+	  .off = offsetof(struct __sk_buff, data_end) },
+	{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = BPF_REG_3, .src_reg = BPF_REG_1,
+	  .off = offsetof(struct __sk_buff, len) },
+	{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = BPF_REG_1, .src_reg = BPF_REG_1,
+	  .off = offsetof(struct __sk_buff, data) },
+	{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL, .imm = 1 },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
 /*
- * main: r2 = skb->data_end, r3 = skb->len, r1 = skb->data, call body, exit.
- * The call's imm is relative to the next instruction: the body follows exit.
+ * main (by default r2 = skb->data_end, r3 = skb->len, r1 = skb->data, call
+ * body, exit), then the body: the call's imm is relative to the next
+ * instruction, so main ends with the call and an exit.
  */
-static struct bpf_insn *splice(const struct ebc_ebpf_prog *body, size_t *len)
+static struct bpf_insn *splice(const struct bpf_insn *main_insns, size_t main_len,
+			       const struct ebc_ebpf_prog *body, size_t *len)
 {
-	struct bpf_insn main_insns[MAIN_LEN] = {
-		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = BPF_REG_2, .src_reg = BPF_REG_1,
-		  .off = offsetof(struct __sk_buff, data_end) },
-		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = BPF_REG_3, .src_reg = BPF_REG_1,
-		  .off = offsetof(struct __sk_buff, len) },
-		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = BPF_REG_1, .src_reg = BPF_REG_1,
-		  .off = offsetof(struct __sk_buff, data) },
-		{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL, .imm = 1 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	struct bpf_insn *insns = calloc(MAIN_LEN + body->len, sizeof(*insns));
+	struct bpf_insn *insns = calloc(main_len + body->len, sizeof(*insns));
 
 	if (!insns)
 		return NULL;
-	memcpy(insns, main_insns, sizeof(main_insns));
-	memcpy(insns + MAIN_LEN, body->insns, body->len * sizeof(*insns));
-	*len = MAIN_LEN + body->len;
+	memcpy(insns, main_insns, main_len * sizeof(*insns));
+	if (body->len)
+		memcpy(insns + main_len, body->insns, body->len * sizeof(*insns));
+	*len = main_len + body->len;
 	return insns;
 }
 
@@ -65,14 +73,15 @@ static void print_log(void)
 }
 
 /* fd, or -errno; -EPERM is left to the caller to turn into a skip. */
-static int load(const struct ebc_ebpf_prog *body)
+static int load_main(const struct bpf_insn *main_insns, size_t main_len,
+		     const struct ebc_ebpf_prog *body)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = vlog, .log_size = LOG_SIZE, .log_level = 1);
 	struct bpf_insn *insns;
 	size_t len;
 	int fd;
 
-	insns = splice(body, &len);
+	insns = splice(main_insns, main_len, body, &len);
 	if (!insns)
 		return -ENOMEM;
 	vlog[0] = '\0';
@@ -81,6 +90,11 @@ static int load(const struct ebc_ebpf_prog *body)
 		fd = -errno;
 	free(insns);
 	return fd;
+}
+
+static int load(const struct ebc_ebpf_prog *body)
+{
+	return load_main(plain_main, MAIN_LEN, body);
 }
 
 /* Totals over all programs run on the corpus. */
@@ -289,6 +303,285 @@ static int test_max_prog(void)
 	return test_prog("4096 classic instructions", &c);
 }
 
+/* ---- ancillary loads ----------------------------------------------------- */
+
+#define ANC_BLOCK_OFF	(-(int)sizeof(struct ebc_anc))
+#define ANC_MAIN_MAX	64
+#define ANC_HATYPE	772		/* ARPHRD_LOOPBACK: test_run's device is lo */
+#define ANC_CPU		3
+#define ANC_RANDOM	0x5eed5eed
+
+/* ctx_in marks: test_run lets a tc program's context set mark (and not hash, queue, vlan). */
+static const uint32_t anc_marks[] = { 0, 1, 0x80000001, 0xfffffffe };
+#define NMARKS (sizeof(anc_marks) / sizeof(anc_marks[0]))
+
+static struct bpf_insn ins(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
+{
+	return (struct bpf_insn){
+		.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm,
+	};
+}
+
+/*
+ * Where each field comes from: an __sk_buff offset (byte-swapped for the two
+ * big-endian ones, as the kernel's classic BPF gives them in host order), or
+ * a constant for what a tc context does not have. Negative: a constant.
+ */
+static void anc_source(int field, int *skb_off, bool *ntohs, uint32_t *value)
+{
+	static const int offs[EBC_ANC_FIELDS] = {
+		[SKF_AD_PROTOCOL / 4] = offsetof(struct __sk_buff, protocol),
+		[SKF_AD_PKTTYPE / 4] = offsetof(struct __sk_buff, pkt_type),
+		[SKF_AD_IFINDEX / 4] = offsetof(struct __sk_buff, ifindex),
+		[SKF_AD_MARK / 4] = offsetof(struct __sk_buff, mark),
+		[SKF_AD_QUEUE / 4] = offsetof(struct __sk_buff, queue_mapping),
+		[SKF_AD_RXHASH / 4] = offsetof(struct __sk_buff, hash),
+		[SKF_AD_VLAN_TAG / 4] = offsetof(struct __sk_buff, vlan_tci),
+		[SKF_AD_VLAN_TAG_PRESENT / 4] = offsetof(struct __sk_buff, vlan_present),
+		[SKF_AD_VLAN_TPID / 4] = offsetof(struct __sk_buff, vlan_proto),
+	};
+
+	*skb_off = offs[field] ? offs[field] : -1;	/* no field comes from len, at 0 */
+	*ntohs = field == SKF_AD_PROTOCOL / 4 || field == SKF_AD_VLAN_TPID / 4;
+	*value = field == SKF_AD_HATYPE / 4 ? ANC_HATYPE : field == SKF_AD_CPU / 4 ? ANC_CPU :
+		 field == SKF_AD_RANDOM / 4 ? ANC_RANDOM : 0;
+}
+
+/*
+ * The hook's part: r6 = ctx, the block at r10 - 64 filled field by field.
+ * Then either the stub call (r1-r3 as plain_main, r4 = the block) or, for
+ * probe >= 0, r0 = that field of the block: what the reference is given.
+ */
+static size_t anc_main(struct bpf_insn *m, int probe)
+{
+	size_t n = 0;
+	int f, skb_off;
+	uint32_t value;
+	bool swap;
+
+	m[n++] = ins(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0);
+	for (f = 0; f < EBC_ANC_FIELDS; f++) {
+		int16_t off = (int16_t)(ANC_BLOCK_OFF + 4 * f);
+
+		anc_source(f, &skb_off, &swap, &value);
+		if (skb_off < 0) {
+			m[n++] = ins(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, off, (int32_t)value);
+			continue;
+		}
+		m[n++] = ins(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0, BPF_REG_6, (int16_t)skb_off, 0);
+		if (swap)
+			m[n++] = ins(BPF_ALU | BPF_END | BPF_TO_BE, BPF_REG_0, 0, 0, 16);
+		m[n++] = ins(BPF_STX | BPF_MEM | BPF_W, BPF_REG_10, BPF_REG_0, off, 0);
+	}
+	if (probe >= 0) {
+		m[n++] = ins(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0, BPF_REG_10,
+			     (int16_t)(ANC_BLOCK_OFF + 4 * probe), 0);
+		m[n++] = ins(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+		return n;
+	}
+	/* plain_main's loads, from r6 */
+	for (f = 0; f < 3; f++) {
+		m[n] = plain_main[f];
+		m[n++].src_reg = BPF_REG_6;
+	}
+	m[n++] = ins(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_4, BPF_REG_10, 0, 0);
+	m[n++] = ins(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_4, 0, 0, ANC_BLOCK_OFF);
+	m[n++] = ins(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 1);
+	m[n++] = ins(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	return n;
+}
+
+/* 0 with *retval, 1 when test_run refuses the frame, -errno on failure. */
+static int run_pkt_mark(int fd, const uint8_t *data, uint32_t n, uint32_t mark, uint32_t *retval)
+{
+	struct __sk_buff ctx = { .mark = mark };
+	LIBBPF_OPTS(bpf_test_run_opts, topts, .data_in = data, .data_size_in = n, .repeat = 1,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
+
+	if (bpf_prog_test_run_opts(fd, &topts))
+		return errno == EINVAL ? 1 : -errno;
+	*retval = topts.retval;
+	return 0;
+}
+
+/* The block the kernel fills per whole corpus packet and mark; not valid where test_run refuses. */
+static struct ebc_anc anc_seen[CORPUS_MAX_PKTS][NMARKS];
+static bool anc_valid[CORPUS_MAX_PKTS][NMARKS];
+
+static int anc_probe_field(int fd, int f)
+{
+	size_t i, m;
+	uint32_t v = 0;
+	int ret;
+
+	for (i = 0; i < npkts; i++) {
+		for (m = 0; m < NMARKS; m++) {
+			ret = run_pkt_mark(fd, pkts[i].data, pkts[i].len, anc_marks[m], &v);
+			if (ret < 0)
+				return ret;
+			anc_valid[i][m] = !ret;
+			memcpy((uint8_t *)&anc_seen[i][m] + 4 * f, &v, 4);
+		}
+	}
+	return 0;
+}
+
+/* Read back every field; 0, -EPERM, or -errno (reported). */
+static int anc_probe(void)
+{
+	static const struct ebc_ebpf_prog none = { 0 };
+	struct bpf_insn m[ANC_MAIN_MAX];
+	int f, fd, ret = 0;
+
+	for (f = 0; f < EBC_ANC_FIELDS && !ret; f++) {
+		fd = load_main(m, anc_main(m, f), &none);
+		if (fd == -EPERM)
+			return fd;
+		if (fd < 0) {
+			tap_ok(0, "the ancillary probe for field %d loads: %s", f, strerror(-fd));
+			print_log();
+			return fd;
+		}
+		ret = anc_probe_field(fd, f);
+		close(fd);
+	}
+	if (ret)
+		tap_ok(0, "ancillary probe runs: %s", strerror(-ret));
+	return ret;
+}
+
+/* What we know the kernel must have put there: the mark we gave, the Ethernet type, our constants. */
+static void anc_probe_check(void)
+{
+	size_t i, m, bad = 0, valid = 0;
+
+	for (i = 0; i < npkts; i++) {
+		uint32_t type = (uint32_t)pkts[i].data[12] << 8 | pkts[i].data[13];
+
+		for (m = 0; m < NMARKS; m++) {
+			const struct ebc_anc *a = &anc_seen[i][m];
+
+			if (!anc_valid[i][m])
+				continue;
+			valid++;
+			if (a->mark == anc_marks[m] && (type < 0x600 || a->protocol == type) &&
+			    a->hatype == ANC_HATYPE && a->cpu == ANC_CPU && a->random == ANC_RANDOM)
+				continue;
+			if (!bad++)
+				tap_diag("%s, mark 0x%x: block mark 0x%x protocol 0x%x", pkts[i].name,
+					 anc_marks[m], a->mark, a->protocol);
+		}
+	}
+	for (i = 0; i < npkts && !anc_valid[i][1]; i++)
+		;
+	if (i < npkts)
+		tap_diag("block on %s, mark 1: protocol 0x%x pkttype %u ifindex %u mark 0x%x queue %u hash 0x%x vlan %u/0x%x/0x%x",
+			 pkts[i].name, anc_seen[i][1].protocol, anc_seen[i][1].pkttype,
+			 anc_seen[i][1].ifindex, anc_seen[i][1].mark, anc_seen[i][1].queue,
+			 anc_seen[i][1].rxhash, anc_seen[i][1].vlan_present, anc_seen[i][1].vlan_tci,
+			 anc_seen[i][1].vlan_tpid);
+	tap_ok(valid && !bad, "the tc main fills the block: ctx mark, Ethernet type as protocol, constants (%zu runs, %zu wrong)",
+	       valid, bad);
+}
+
+/* Mismatches of one program over the whole corpus packets and marks; -errno on failure. */
+static long anc_run(int fd, const struct ebc_cbpf_insn *prog, size_t len, size_t *runs)
+{
+	uint32_t got = 0, want;
+	size_t i, m;
+	long bad = 0;
+	int ret;
+
+	for (i = 0; i < npkts; i++) {
+		for (m = 0; m < NMARKS; m++) {
+			if (!anc_valid[i][m])
+				continue;
+			ret = run_pkt_mark(fd, pkts[i].data, pkts[i].len, anc_marks[m], &got);
+			if (ret < 0)
+				return ret;
+			if (ret)
+				continue;
+			want = cbpf_ref_run(prog, len, pkts[i].data, pkts[i].len, pkts[i].len,
+					    &anc_seen[i][m]);
+			(*runs)++;
+			if (got == want)
+				continue;
+			if (!bad++)
+				tap_diag("%s, mark 0x%x: reference 0x%x, kernel 0x%x", pkts[i].name,
+					 anc_marks[m], want, got);
+		}
+	}
+	return bad;
+}
+
+/* 0, or -EPERM when this process may not load programs. */
+static int anc_test_prog(const char *name, const struct ebc_cbpf_insn *prog, size_t len)
+{
+	struct ebc_xlate_opts xo = { .anc_mask = ANC_ANSWERABLE, .hook_name = "test tc" };
+	struct ebc_cbpf_prog c = { (struct ebc_cbpf_insn *)prog, len };
+	struct ebc_ebpf_prog e = { 0 };
+	struct bpf_insn m[ANC_MAIN_MAX];
+	size_t runs = 0;
+	char err[256];
+	long bad;
+	int fd;
+
+	if (ebc_xlate(&c, &xo, &e, err, sizeof(err))) {
+		tap_ok(0, "%s: %s", name, err);
+		return 0;
+	}
+	fd = load_main(m, anc_main(m, -1), &e);
+	if (fd == -EPERM || fd < 0) {
+		if (fd != -EPERM) {
+			tap_ok(0, "%s: verifier rejects %zu insns: %s", name, e.len, strerror(-fd));
+			print_log();
+		}
+		ebc_ebpf_prog__free(&e);
+		return fd == -EPERM ? fd : 0;
+	}
+	bad = anc_run(fd, prog, len, &runs);
+	tap_ok(bad == 0 && runs > 0, "%s: %zu eBPF insns verified, anc_used 0x%x, %zu test runs, %ld differ%s%s",
+	       name, e.len, e.anc_used, runs, bad < 0 ? 0 : bad, bad < 0 ? ": " : "",
+	       bad < 0 ? strerror((int)-bad) : "");
+	close(fd);
+	ebc_ebpf_prog__free(&e);
+	return 0;
+}
+
+static int test_anc(void)
+{
+	static const uint16_t sizes[] = { BPF_W, BPF_H, BPF_B };
+	static const char *const sname[] = { "ld", "ldh", "ldb" };
+	struct anc_case ac;
+	char name[80];
+	uint32_t code;
+	size_t i, s;
+	int ret;
+
+	ret = anc_probe();
+	if (ret)
+		return ret == -EPERM ? ret : 0;
+	anc_probe_check();
+	for (code = 0; code < 4 * EBC_ANC_FIELDS; code += 4) {
+		if (code != SKF_AD_ALU_XOR_X && !(EBC_ANC_BIT(code) & ANC_ANSWERABLE))
+			continue;
+		for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+			anc_case_single(&ac, code, sizes[s]);
+			snprintf(name, sizeof(name), "%s [SKF_AD_OFF+%u]; ret a", sname[s], code);
+			ret = anc_test_prog(name, ac.prog, ac.len);
+			if (ret)
+				return ret;
+		}
+	}
+	for (i = 0; i < anc_ncases; i++) {
+		snprintf(name, sizeof(name), "ancillary case %s", anc_cases[i].name);
+		ret = anc_test_prog(name, anc_cases[i].prog, anc_cases[i].len);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int main(void)
 {
 	int ret;
@@ -308,6 +601,8 @@ int main(void)
 		ret = test_protochain_bound();
 	if (!ret)
 		ret = test_max_prog();
+	if (!ret)
+		ret = test_anc();
 	if (!ret)
 		tap_diag("%zu programs x %zu packets: %zu kernel runs compared with bpf_filter(), %zu frames refused by test_run, %zu shorter than %d bytes skipped",
 			 total.progs, npkts, total.runs, total.refused, total.short_frames, ETH_HLEN);

@@ -3,8 +3,10 @@
  * cbpf2c against libpcap: every expression in the corpus, compiled for
  * DLT_EN10MB and DLT_RAW, translated, run in the test interpreter on every
  * corpus packet truncated at every length, must return what bpf_filter()
- * returns. Then one case per opcode family, protochain at its loop bound,
- * golden listings, the 4096-instruction limit, and the validator's messages.
+ * returns (and so must the classic reference). Then one case per opcode
+ * family, protochain at its loop bound, golden listings, the 4096-instruction
+ * limit, the validator's messages, and Linux's ancillary loads against the
+ * classic reference, which knows them where bpf_filter() does not.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -84,19 +86,21 @@ static void run_one(const struct ebc_cbpf_prog *c, const struct ebc_ebpf_prog *e
 		    struct run_stats *st)
 {
 	char err[256];
-	uint32_t caplen, want, got;
+	uint32_t caplen, want, got, ref;
 	int ret;
 
 	for (caplen = 0; caplen <= len; caplen = corpus_next_len(caplen, len)) {
 		want = bpf_filter(c->insns, p, len, caplen);
+		ref = cbpf_ref_run(c->insns, c->len, p, caplen, len, NULL);
 		ret = ebpf_interp_run(e->insns, e->len, p, caplen, len, &got, err, sizeof(err));
 		st->runs++;
 		st->accepted += want != 0;
-		if (!ret && got == want)
+		if (!ret && got == want && ref == want)
 			continue;
 		if (!st->mismatches++)
-			tap_diag("%s, caplen %u/%u: bpf_filter %u, translation %s%u %s", pkt->name,
-				 caplen, len, want, ret ? "error " : "", ret ? 0 : got, ret ? err : "");
+			tap_diag("%s, caplen %u/%u: bpf_filter %u, reference %u, translation %s%u %s",
+				 pkt->name, caplen, len, want, ref, ret ? "error " : "", ret ? 0 : got,
+				 ret ? err : "");
 	}
 }
 
@@ -166,20 +170,21 @@ static void test_cases(void)
 		const struct corpus_case *tc = &corpus_cases[i];
 		struct ebc_cbpf_prog c = { (struct ebc_cbpf_insn *)tc->prog, tc->len };
 		struct ebc_ebpf_prog e = { 0 };
-		uint32_t got = 0, want;
+		uint32_t got = 0, want, ref;
 		int ret;
 
 		want = tc->no_libpcap ? tc->expect :
 		       bpf_filter(c.insns, pkt, CORPUS_CASE_WIRELEN, CORPUS_CASE_CAPLEN);
+		ref = cbpf_ref_run(c.insns, c.len, pkt, CORPUS_CASE_CAPLEN, CORPUS_CASE_WIRELEN, NULL);
 		ret = ebc_xlate(&c, NULL, &e, err, sizeof(err));
 		if (!ret)
 			ret = ebpf_interp_run(e.insns, e.len, pkt, CORPUS_CASE_CAPLEN,
 					      CORPUS_CASE_WIRELEN, &got, err, sizeof(err));
 		if (ret)
 			tap_diag("%s", err);
-		tap_ok(!ret && got == tc->expect && want == tc->expect,
-		       "case %s: got 0x%x, bpf_filter 0x%x, expected 0x%x", tc->name, got, want,
-		       tc->expect);
+		tap_ok(!ret && got == tc->expect && want == tc->expect && ref == tc->expect,
+		       "case %s: got 0x%x, bpf_filter 0x%x, reference 0x%x, expected 0x%x", tc->name,
+		       got, want, ref, tc->expect);
 		ebc_ebpf_prog__free(&e);
 	}
 }
@@ -231,12 +236,12 @@ static const struct bad_case bad_cases[] = {
 	{ "ld h imm", { S(BPF_LD | BPF_H | BPF_IMM, 0), RET_K(0) }, 2, -EINVAL,
 	  "instruction 0: unknown opcode 0x08" },
 	{ "ancillary protocol", { S(BPF_LD | BPF_H | BPF_ABS, SKF_AD_OFF + SKF_AD_PROTOCOL), RET_K(0) },
-	  2, -EOPNOTSUPP, "instruction 0: ancillary load SKF_AD_PROTOCOL is not supported on this hook" },
+	  2, -EOPNOTSUPP, "instruction 0: ancillary load SKF_AD_PROTOCOL is not available at this hook" },
 	{ "ancillary vlan tag present", { NOP, NOP,
 	  S(BPF_LD | BPF_B | BPF_ABS, SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT), RET_K(0) }, 4, -EOPNOTSUPP,
-	  "instruction 2: ancillary load SKF_AD_VLAN_TAG_PRESENT is not supported on this hook" },
+	  "instruction 2: ancillary load SKF_AD_VLAN_TAG_PRESENT is not available at this hook" },
 	{ "ancillary unknown", { S(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + 200), RET_K(0) }, 2,
-	  -EOPNOTSUPP, "instruction 0: ancillary load SKF_AD_OFF+200" },
+	  -EOPNOTSUPP, "instruction 0: ancillary load SKF_AD_OFF+200 is unknown" },
 	{ "skf_net_off", { NOP, S(BPF_LD | BPF_B | BPF_ABS, SKF_NET_OFF + 9), RET_K(0) }, 3,
 	  -EOPNOTSUPP, "instruction 1: negative-offset load" },
 	{ "skf_ll_off ind", { S(BPF_LD | BPF_B | BPF_IND, SKF_LL_OFF), RET_K(0) }, 2,
@@ -571,6 +576,336 @@ static void test_bad_mode(void)
 	       "rejects an unknown mode: %s", err);
 }
 
+/* ---- ancillary loads ----------------------------------------------------- */
+
+#define NBLOCKS 3
+
+/* Metadata to run on: distinct high-bit values per field, all ones, all zero. */
+static void anc_blocks(struct ebc_anc blocks[NBLOCKS])
+{
+	uint32_t *f = (uint32_t *)&blocks[0];
+	size_t i;
+
+	for (i = 0; i < EBC_ANC_FIELDS; i++)
+		f[i] = 0x9e3779b9U * (uint32_t)(i + 1);
+	memset(&blocks[1], 0xff, sizeof(blocks[1]));
+	memset(&blocks[2], 0, sizeof(blocks[2]));
+}
+
+static const struct ebc_xlate_opts anc_all = { .anc_mask = ANC_ANSWERABLE, .hook_name = "test" };
+
+/* Every code at every size is the field itself; ALU_XOR_X needs no mask bit. */
+static void test_anc_single(void)
+{
+	static const uint16_t sizes[] = { BPF_W, BPF_H, BPF_B };
+	static const struct ebc_xlate_opts none = { 0 };
+	struct ebc_anc blocks[NBLOCKS];
+	const uint8_t *pkt = corpus_case_pkt();
+	size_t runs = 0, bad = 0, used_bad = 0, s, b;
+	uint32_t code, field, got = 0, ref;
+	char err[256] = "";
+	int ret;
+
+	anc_blocks(blocks);
+	for (code = 0; code < 4 * EBC_ANC_FIELDS; code += 4) {
+		bool xor = code == SKF_AD_ALU_XOR_X;
+
+		if (!xor && !(EBC_ANC_BIT(code) & ANC_ANSWERABLE))
+			continue;
+		for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+			struct anc_case ac;
+			struct ebc_cbpf_prog c = { ac.prog, 0 };
+			struct ebc_ebpf_prog e = { 0 };
+
+			anc_case_single(&ac, code, sizes[s]);
+			c.len = ac.len;
+			ret = ebc_xlate(&c, xor ? &none : &anc_all, &e, err, sizeof(err));
+			used_bad += ret || e.anc_used != ac.used;
+			for (b = 0; !ret && b < NBLOCKS; b++) {
+				memcpy(&field, (const uint8_t *)&blocks[b] + code, 4);
+				ref = cbpf_ref_run(c.insns, c.len, pkt, CORPUS_CASE_CAPLEN,
+						   CORPUS_CASE_WIRELEN, &blocks[b]);
+				ret = ebpf_interp_run_anc(e.insns, e.len, pkt, CORPUS_CASE_CAPLEN,
+							  CORPUS_CASE_WIRELEN, &blocks[b], &got, err,
+							  sizeof(err));
+				runs++;
+				if (!ret && got == ref && ref == (xor ? 0 : field))
+					continue;
+				if (!bad++)
+					tap_diag("SKF_AD_OFF+%u size 0x%02x, block %zu: field 0x%x, reference 0x%x, translation 0x%x %s",
+						 code, sizes[s], b, field, ref, got, ret ? err : "");
+				ret = 0;
+			}
+			ebc_ebpf_prog__free(&e);
+		}
+	}
+	tap_ok(!used_bad, "every answerable code at every size translates with anc_used its own bit, %zu wrong %s",
+	       used_bad, err);
+	tap_ok(runs == 13 * 3 * NBLOCKS && !bad,
+	       "every ancillary load at every size is the block's field: %zu runs, %zu differ", runs, bad);
+}
+
+/* Mismatches of one case over the corpus at every truncation, with each block. */
+static size_t anc_run_corpus(const struct anc_case *ac, const struct ebc_ebpf_prog *e,
+			     const struct ebc_anc *blocks, size_t *runs)
+{
+	uint32_t n, got = 0, ref;
+	size_t i, b, bad = 0;
+	char err[256] = "";
+	int ret;
+
+	for (i = 0; i < npkts; i++) {
+		for (n = 0; n <= pkts[i].len; n = corpus_next_len(n, pkts[i].len)) {
+			for (b = 0; b < NBLOCKS; b++) {
+				ref = cbpf_ref_run(ac->prog, ac->len, pkts[i].data, n, pkts[i].len,
+						   &blocks[b]);
+				ret = ebpf_interp_run_anc(e->insns, e->len, pkts[i].data, n,
+							  pkts[i].len, &blocks[b], &got, err,
+							  sizeof(err));
+				(*runs)++;
+				if (!ret && got == ref)
+					continue;
+				if (!bad++)
+					tap_diag("%s on %s at %u, block %zu: reference 0x%x, translation 0x%x %s",
+						 ac->name, pkts[i].name, n, b, ref, got, ret ? err : "");
+			}
+		}
+	}
+	return bad;
+}
+
+/* The hand-written ancillary programs on the whole corpus, against the reference. */
+static void test_anc_cases(void)
+{
+	struct ebc_anc blocks[NBLOCKS];
+	char err[256], why[96];
+	uint32_t got = 1;
+	size_t i, runs, bad;
+	int ret;
+
+	anc_blocks(blocks);
+	for (i = 0; i < anc_ncases; i++) {
+		const struct anc_case *ac = &anc_cases[i];
+		struct ebc_cbpf_prog c = { (struct ebc_cbpf_insn *)ac->prog, ac->len };
+		struct ebc_ebpf_prog e = { 0 };
+
+		why[0] = err[0] = '\0';
+		runs = bad = 0;
+		ret = ebc_xlate(&c, &anc_all, &e, err, sizeof(err));
+		if (ret) {
+			tap_ok(0, "ancillary case %s: %s", ac->name, err);
+			continue;
+		}
+		bad = anc_run_corpus(ac, &e, blocks, &runs);
+		/* without ancillary reads the body must not touch r4: run it with none */
+		if (!ac->used && (ebpf_interp_run(e.insns, e.len, pkts[0].data, pkts[0].len,
+						  pkts[0].len, &got, err, sizeof(err)) ||
+				  got != cbpf_ref_run(c.insns, c.len, pkts[0].data, pkts[0].len,
+						      pkts[0].len, NULL)))
+			bad++;
+		tap_ok(!bad && e.anc_used == ac->used && shape_ok(&c, &e, why, sizeof(why)),
+		       "ancillary case %s: %zu eBPF insns, anc_used 0x%x (want 0x%x), %zu runs, %zu differ %s%s",
+		       ac->name, e.len, e.anc_used, ac->used, runs, bad, why, err);
+		ebc_ebpf_prog__free(&e);
+	}
+}
+
+/* Every field a program's ancillary loads read, reachable or not. */
+static uint32_t anc_bits(const struct ebc_cbpf_insn *prog, size_t len)
+{
+	uint32_t bits = 0, code;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		code = prog[i].k - (uint32_t)SKF_AD_OFF;
+		if (BPF_CLASS(prog[i].code) == BPF_LD && BPF_MODE(prog[i].code) == BPF_ABS &&
+		    prog[i].k >= (uint32_t)SKF_AD_OFF && code != SKF_AD_ALU_XOR_X)
+			bits |= EBC_ANC_BIT(code);
+	}
+	return bits;
+}
+
+/*
+ * A hook must answer every ancillary load, reachable or not (the kernel checks
+ * them all): that mask works, one bit less does not.
+ */
+static void test_anc_masks(void)
+{
+	size_t i, bad = 0;
+	char err[256];
+	int ret;
+
+	for (i = 0; i < anc_ncases; i++) {
+		const struct anc_case *ac = &anc_cases[i];
+		struct ebc_cbpf_prog c = { (struct ebc_cbpf_insn *)ac->prog, ac->len };
+		struct ebc_xlate_opts o = { .anc_mask = anc_bits(ac->prog, ac->len) };
+		struct ebc_ebpf_prog e = { 0 };
+
+		ret = ebc_xlate(&c, &o, &e, err, sizeof(err));
+		ebc_ebpf_prog__free(&e);
+		if (ret && !bad++)
+			tap_diag("%s with mask 0x%x: %s", ac->name, o.anc_mask, err);
+		if (!o.anc_mask)
+			continue;
+		o.anc_mask &= o.anc_mask - 1;
+		ret = ebc_xlate(&c, &o, &e, err, sizeof(err));
+		ebc_ebpf_prog__free(&e);
+		if (ret != -EOPNOTSUPP && !bad++)
+			tap_diag("%s with mask 0x%x: %d, want a refusal", ac->name, o.anc_mask, ret);
+	}
+	tap_ok(!bad, "each ancillary case translates with the mask of the fields it loads, not with one less");
+}
+
+/* M[] (64 bytes), one loop counter, then the pointer: 80 bytes, spilled before r4 is written. */
+static void test_anc_stack(void)
+{
+	const struct anc_case *ac = NULL;
+	struct ebc_ebpf_prog e = { 0 };
+	int min_off = 0, r4_written = -1;
+	char err[256] = "";
+	size_t i;
+	int ret;
+
+	for (i = 0; i < anc_ncases; i++)
+		if (!strcmp(anc_cases[i].name, "scratch and a loop"))
+			ac = &anc_cases[i];
+	if (!ac) {
+		tap_ok(0, "the case \"scratch and a loop\" exists");
+		return;
+	}
+	ret = ebc_xlate(&(struct ebc_cbpf_prog){ (struct ebc_cbpf_insn *)ac->prog, ac->len },
+			&anc_all, &e, err, sizeof(err));
+	for (i = 0; !ret && i < e.len; i++) {
+		const struct bpf_insn *in = &e.insns[i];
+		uint8_t cls = BPF_CLASS(in->code);
+
+		if ((cls == BPF_LDX && in->src_reg == BPF_REG_10) ||
+		    ((cls == BPF_STX || cls == BPF_ST) && in->dst_reg == BPF_REG_10))
+			min_off = in->off < min_off ? in->off : min_off;
+		if (r4_written < 0 && in->dst_reg == BPF_REG_4 && cls != BPF_STX && cls != BPF_ST &&
+		    cls != BPF_JMP && cls != BPF_JMP32)
+			r4_written = (int)i;
+	}
+	tap_ok(!ret && e.len && e.insns[0].code == (BPF_STX | BPF_MEM | BPF_DW) &&
+	       e.insns[0].dst_reg == BPF_REG_10 && e.insns[0].src_reg == BPF_REG_4 &&
+	       e.insns[0].off == -80 && min_off == -80 && r4_written > 0,
+	       "the pointer is spilled first, at r10-80 below M[] and the loop counter (deepest %d) %s",
+	       min_off, err);
+	ebc_ebpf_prog__free(&e);
+}
+
+/* The interpreter catches what the verifier would: no block, a clobbered spill. */
+static void test_anc_interp_strict(void)
+{
+	const struct bpf_insn clobber[] = {
+		{ .code = BPF_STX | BPF_MEM | BPF_DW, .dst_reg = 10, .src_reg = 4, .off = -8 },
+		{ .code = BPF_ST | BPF_MEM | BPF_W, .dst_reg = 10, .off = -4, .imm = 0 },
+		{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = 4, .src_reg = 10, .off = -8 },
+		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 0, .src_reg = 4, .off = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	const struct bpf_insn past[] = {
+		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 0, .src_reg = 4,
+		  .off = sizeof(struct ebc_anc) },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct ebc_cbpf_prog c = { (struct ebc_cbpf_insn *)anc_cases[3].prog, anc_cases[3].len };
+	struct ebc_anc blocks[NBLOCKS];
+	struct ebc_ebpf_prog e = { 0 };
+	const uint8_t *pkt = corpus_case_pkt();
+	char err[256] = "";
+	uint32_t got;
+	int ret;
+
+	anc_blocks(blocks);
+	ret = ebc_xlate(&c, &anc_all, &e, err, sizeof(err));
+	tap_ok(!ret && ebpf_interp_run(e.insns, e.len, pkt, CORPUS_CASE_CAPLEN, CORPUS_CASE_WIRELEN,
+				       &got, err, sizeof(err)) == -EFAULT,
+	       "interpreter: an ancillary body without a block fails: %s", err);
+	ebc_ebpf_prog__free(&e);
+	ret = ebpf_interp_run_anc(clobber, 5, pkt, CORPUS_CASE_CAPLEN, CORPUS_CASE_WIRELEN,
+				  &blocks[0], &got, err, sizeof(err));
+	tap_ok(ret == -EFAULT, "interpreter: a spilled pointer half overwritten is no pointer: %s", err);
+	ret = ebpf_interp_run_anc(past, 2, pkt, CORPUS_CASE_CAPLEN, CORPUS_CASE_WIRELEN,
+				  &blocks[0], &got, err, sizeof(err));
+	tap_ok(ret == -EFAULT, "interpreter: a read past the block fails: %s", err);
+}
+
+#define AD(code, size)	S(BPF_LD | (size) | BPF_ABS, SKF_AD_OFF + (code))
+
+struct anc_refusal {
+	const char *name;
+	struct ebc_cbpf_insn prog[6];
+	size_t len;
+	uint32_t mask;
+	const char *hook;
+	int err;
+	const char *msg;	/* the whole message */
+};
+
+static const struct anc_refusal anc_refusals[] = {
+	{ "a masked-out field", { NOP, NOP, NOP, AD(SKF_AD_MARK, BPF_W), S(BPF_RET | BPF_A, 0) }, 5,
+	  ANC_ANSWERABLE & ~EBC_ANC_BIT(SKF_AD_MARK), "xdp", -EOPNOTSUPP,
+	  "instruction 3: ancillary load SKF_AD_MARK is not available at the xdp hook" },
+	{ "a masked-out field, no hook name", { AD(SKF_AD_IFINDEX, BPF_B), S(BPF_RET | BPF_A, 0) }, 2,
+	  EBC_ANC_BIT(SKF_AD_MARK), NULL, -EOPNOTSUPP,
+	  "instruction 0: ancillary load SKF_AD_IFINDEX is not available at this hook" },
+	{ "an unreachable masked-out field", { S(BPF_JMP | BPF_JA, 1), AD(SKF_AD_CPU, BPF_H), RET_K(1) },
+	  3, EBC_ANC_BIT(SKF_AD_MARK), "tc", -EOPNOTSUPP,
+	  "instruction 1: ancillary load SKF_AD_CPU is not available at the tc hook" },
+	{ "the first of two", { AD(SKF_AD_HATYPE, BPF_W), AD(SKF_AD_NLATTR, BPF_W), RET_K(1) }, 3,
+	  0, "xdp", -EOPNOTSUPP, "instruction 0: ancillary load SKF_AD_HATYPE is not available at the xdp hook" },
+	{ "nlattr", { AD(SKF_AD_NLATTR, BPF_W), RET_K(1) }, 2, 0xffffffff, "tc", -EOPNOTSUPP,
+	  "instruction 0: ancillary load SKF_AD_NLATTR is not available at any hook" },
+	{ "nlattr_nest", { NOP, AD(SKF_AD_NLATTR_NEST, BPF_B), RET_K(1) }, 3, 0xffffffff, "tc",
+	  -EOPNOTSUPP, "instruction 1: ancillary load SKF_AD_NLATTR_NEST is not available at any hook" },
+	{ "pay_offset", { AD(SKF_AD_PAY_OFFSET, BPF_W), RET_K(1) }, 2, 0xffffffff, NULL, -EOPNOTSUPP,
+	  "instruction 0: ancillary load SKF_AD_PAY_OFFSET is not available at any hook" },
+	{ "an unknown offset", { AD(64, BPF_W), RET_K(1) }, 2, 0xffffffff, "tc", -EOPNOTSUPP,
+	  "instruction 0: ancillary load SKF_AD_OFF+64 is unknown" },
+	{ "a misaligned offset", { AD(2, BPF_H), RET_K(1) }, 2, 0xffffffff, "tc", -EOPNOTSUPP,
+	  "instruction 0: ancillary load SKF_AD_OFF+2 is unknown" },
+	{ "the top offset", { AD(0xffc, BPF_B), RET_K(1) }, 2, 0xffffffff, "tc", -EOPNOTSUPP,
+	  "instruction 0: ancillary load SKF_AD_OFF+4092 is unknown" },
+	/* Linux takes only absolute loads as ancillary: an indirect one is a negative offset */
+	{ "an indirect load at SKF_AD_OFF", { S(BPF_LD | BPF_W | BPF_IND, SKF_AD_OFF + SKF_AD_MARK),
+	  RET_K(1) }, 2, 0xffffffff, "tc", -EOPNOTSUPP,
+	  "instruction 0: negative-offset load (SKF_NET_OFF/SKF_LL_OFF) is not supported on this hook" },
+	{ "skf_ll_off", { NOP, S(BPF_LD | BPF_H | BPF_ABS, SKF_LL_OFF + 12), RET_K(1) }, 3, 0xffffffff,
+	  "tc", -EOPNOTSUPP,
+	  "instruction 1: negative-offset load (SKF_NET_OFF/SKF_LL_OFF) is not supported on this hook" },
+};
+
+static void test_anc_refusals(void)
+{
+	char err[256];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(anc_refusals) / sizeof(anc_refusals[0]); i++) {
+		const struct anc_refusal *r = &anc_refusals[i];
+		struct ebc_cbpf_prog c = { (struct ebc_cbpf_insn *)r->prog, r->len };
+		struct ebc_xlate_opts o = { .anc_mask = r->mask, .hook_name = r->hook };
+		struct ebc_ebpf_prog e = { 0 };
+
+		err[0] = '\0';
+		ret = ebc_xlate(&c, &o, &e, err, sizeof(err));
+		tap_ok(ret == r->err && !strcmp(err, r->msg) && !e.insns && !e.anc_used,
+		       "refuses %s: %d \"%s\"", r->name, ret, err);
+		ebc_ebpf_prog__free(&e);
+	}
+}
+
+static void test_anc(void)
+{
+	test_anc_single();
+	test_anc_cases();
+	test_anc_masks();
+	test_anc_stack();
+	test_anc_interp_strict();
+	test_anc_refusals();
+}
+
 int main(void)
 {
 	test_corpus();
@@ -584,5 +919,6 @@ int main(void)
 	test_opcode_coverage();
 	test_max_prog();
 	test_bad_mode();
+	test_anc();
 	return tap_done();
 }

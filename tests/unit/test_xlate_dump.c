@@ -544,7 +544,11 @@ static void test_c_refusals(void)
 {
 	struct ebc_cbpf_insn anc[] = {
 		S(BPF_LD | BPF_IMM, 0),
-		S(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_VLAN_TAG),
+		S(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_NLATTR),
+		S(BPF_RET | BPF_A, 0),
+	};
+	struct ebc_cbpf_insn unknown[] = {
+		S(BPF_LD | BPF_H | BPF_ABS, SKF_AD_OFF + 66),
 		S(BPF_RET | BPF_A, 0),
 	};
 	struct ebc_cbpf_insn neg[] = {
@@ -558,8 +562,10 @@ static void test_c_refusals(void)
 		int ret;
 		const char *msg;
 	} cases[] = {
-		{ "ancillary load", { anc, 3 }, -EOPNOTSUPP,
-		  "instruction 1: ancillary (SKF_AD_*) load at offset 0xfffff02c cannot be expressed in C on a packet pointer" },
+		{ "an ancillary load no hook answers", { anc, 3 }, -EOPNOTSUPP,
+		  "instruction 1: ancillary load SKF_AD_NLATTR is not available at any hook" },
+		{ "an unknown ancillary load", { unknown, 2 }, -EOPNOTSUPP,
+		  "instruction 0: ancillary load SKF_AD_OFF+66 is unknown" },
 		{ "negative-offset load", { neg, 2 }, -EOPNOTSUPP,
 		  "instruction 0: negative-offset (SKF_NET_OFF/SKF_LL_OFF) load at offset 0xfff00009 cannot be expressed in C on a packet pointer" },
 		{ "no final return", { noret, 1 }, -EINVAL, "instruction 0: " },
@@ -579,6 +585,99 @@ static void test_c_refusals(void)
 	}
 }
 
+#define AD(code, size)	S(BPF_LD | (size) | BPF_ABS, SKF_AD_OFF + (code))
+
+/* ld [mark]; jset #1 jt 2 jf 4; ldb [23]; A ^= X; ret a; (dead) ldb [hatype]; ret a */
+static struct ebc_cbpf_insn anc_prog[] = {
+	AD(SKF_AD_MARK, BPF_W), J(BPF_JMP | BPF_JSET | BPF_K, 1, 0, 2),
+	S(BPF_LD | BPF_B | BPF_ABS, 23), AD(SKF_AD_ALU_XOR_X, BPF_H), S(BPF_RET | BPF_A, 0),
+	AD(SKF_AD_HATYPE, BPF_B), S(BPF_RET | BPF_A, 0),
+};
+
+/*
+ * The pointer in r4 spilled first thing below M[] (no loop counters here),
+ * reloaded by the ancillary load, which reads the field at its SKF_AD_ code;
+ * ALU_XOR_X is a plain xor; the dead load is not translated.
+ */
+static const char *const golden_anc[] = {
+	"(000) *(u64 *)(r10 -72) = r4",
+	"(001) w0 = 0",
+	"(002) w5 = 0",
+	"(003) r4 = *(u64 *)(r10 -72)",
+	"(004) r0 = *(u32 *)(r4 +20)",
+	"(005) if w0 & 0x1 goto pc+1",
+	"(006) goto pc+5",
+	"(007) r4 = r1",
+	"(008) r4 += 24",
+	"(009) if r4 > r2 goto pc+3",
+	"(010) r0 = *(u8 *)(r1 +23)",
+	"(011) w0 ^= w5",
+	"(012) exit",
+	"(013) w0 = 0",
+	"(014) exit",
+};
+
+static void test_golden_anc(void)
+{
+	struct ebc_cbpf_prog c = { anc_prog, sizeof(anc_prog) / sizeof(anc_prog[0]) };
+	struct ebc_xlate_opts o = { .anc_mask = EBC_ANC_BIT(SKF_AD_MARK) | EBC_ANC_BIT(SKF_AD_HATYPE) };
+	const size_t nwant = sizeof(golden_anc) / sizeof(golden_anc[0]);
+	struct ebc_ebpf_prog e = { 0 };
+	char err[256] = "", *got = NULL, *p, *nl;
+	size_t i = 0, bad = 0;
+	int ret;
+
+	ret = ebc_xlate(&c, &o, &e, err, sizeof(err));
+	if (!ret)
+		got = listing(e.insns, e.len, &ret);
+	for (p = got; p && *p && i < nwant; i++, p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		if ((strncmp(p, golden_anc[i], (size_t)(nl - p)) || strlen(golden_anc[i]) != (size_t)(nl - p)) &&
+		    !bad++)
+			tap_diag("line %zu: got \"%.*s\", want \"%s\"", i, (int)(nl - p), p, golden_anc[i]);
+	}
+	tap_ok(!ret && !bad && i == nwant && e.len == nwant && e.anc_used == EBC_ANC_BIT(SKF_AD_MARK),
+	       "golden eBPF listing of an ancillary program (%zu instructions, anc_used 0x%x) %s",
+	       nwant, e.anc_used, err);
+	free(got);
+	ebc_ebpf_prog__free(&e);
+}
+
+/* Ancillary loads read the block the function is given; the tc wrapper fills what it reads. */
+static void test_c_anc(void)
+{
+	struct ebc_cbpf_prog c = { anc_prog, sizeof(anc_prog) / sizeof(anc_prog[0]) };
+	const char *const want[] = {
+		"#include <bpf/bpf_helpers.h>\n#include <bpf/bpf_endian.h>\n",
+		"struct ebc_anc {\n\t__u32 protocol;\n\t__u32 pkttype;\n",
+		"\t__u32 random;\n\t__u32 vlan_tpid;\n};\n",
+		"static __always_inline __u32 ebpfcap_filter(const __u8 *pkt, const __u8 *end, __u32 len, const struct ebc_anc *anc)\n",
+		"L0:\n\t/* ld [mark] */\n\tA = anc->mark;\n",
+		"L3:\n\t/* ldh [xor_x] */\n\tA ^= X;\n",
+		"\tA = anc->hatype;\n",
+		"\tstruct ebc_anc anc = {\n\t\t.mark = skb->mark,\n\t\t/* .hatype: tc's context does not say, so 0 */\n\t};\n",
+		"\treturn ebpfcap_filter(pkt, end, skb->len, &anc);\n",
+	};
+	struct ebc_cbpf_insn plain[] = { S(BPF_LD | BPF_W | BPF_LEN, 0), S(BPF_RET | BPF_A, 0) };
+	struct ebc_cbpf_prog p = { plain, 2 };
+	char err[256], *got;
+	size_t i;
+	int ret;
+
+	got = c_of(&c, &ret, err, sizeof(err));
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!tap_ok(got && !ret && strstr(got, want[i]), "C ancillary statement %zu present", i))
+			tap_diag("want: %s%s", want[i], err);
+	free(got);
+	got = c_of(&p, &ret, err, sizeof(err));
+	tap_ok(got && !ret && !strstr(got, "ebc_anc") && !strstr(got, "bpf_endian.h") &&
+	       strstr(got, "return ebpfcap_filter(pkt, end, skb->len);"),
+	       "C without ancillary loads has no block");
+	free(got);
+}
+
 int main(void)
 {
 	test_forms();
@@ -592,5 +691,7 @@ int main(void)
 	test_c_statements();
 	test_c_loop();
 	test_c_refusals();
+	test_golden_anc();
+	test_c_anc();
 	return tap_done();
 }
