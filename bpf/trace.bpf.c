@@ -433,6 +433,12 @@ int ebc_trace_replay(void *ctx)
 	if (ebc_need_anc) {
 		__builtin_memset(&anc, 0, sizeof(anc));
 		anc.cpu = bpf_get_smp_processor_id();
+		anc.random = bpf_get_prandom_u32();
+		/* skb->protocol as the stack would have set it */
+		if (!l3 && n >= 14)
+			anc.protocol = (__u32)buf->data[12] << 8 | buf->data[13];
+		else if (l3)
+			anc.protocol = (buf->data[0] >> 4) == 6 ? 0x86dd : 0x0800;
 	}
 	if (l3)
 		caplen = ebc_filter_l3(buf->data, buf->data + n, in->len, &anc);

@@ -15,6 +15,7 @@
 #include "session.h"
 #include "config.h"
 #include "filter.h"
+#include "hook.h"
 #include "ifaces.h"
 #include "kbtf.h"
 #include "log.h"
@@ -153,12 +154,17 @@ static int dump_filter(const struct ebc_config *cfg)
 {
 	struct ebc_cbpf_prog cbpf = { 0 };
 	struct ebc_ebpf_prog prog = { 0 };
-	struct ebc_xlate_opts xo = { .mode = EBC_XLATE_DIRECT };
+	struct ebc_xlate_opts xo;
 	char err[512] = "", *listing = NULL;
 	int ret, n;
 
-	ret = ebc_filter__compile(cfg->filter, 1 /* DLT_EN10MB */, cfg->snaplen, &cbpf, err,
-				  sizeof(err));
+	/* As the tc tap would run it: the hook that answers most ancillary loads. */
+	ebc_hook__xlate_opts(EBC_TAP_TC, &xo);
+	if (cfg->cbpf_file)
+		ret = ebc_filter__read(cfg->cbpf_file, &cbpf, err, sizeof(err));
+	else
+		ret = ebc_filter__compile(cfg->filter, 1 /* DLT_EN10MB */, cfg->snaplen, &cbpf, err,
+					  sizeof(err));
 	if (!ret && cfg->mode == EBC_MODE_DUMP_C) {
 		ret = ebc_xlate_dump__c(stdout, &cbpf, err, sizeof(err));
 		goto out;

@@ -172,7 +172,7 @@ enum opt_id {
 	O_RING_SIZE, O_VERBOSE, O_QUIET, O_HELP, O_VERSION,
 	O_EXTCAP_INTERFACES, O_EXTCAP_INTERFACE, O_EXTCAP_DLTS, O_EXTCAP_CONFIG,
 	O_EXTCAP_RELOAD, O_CAPTURE, O_FIFO, O_EXTCAP_FILTER, O_EXTCAP_VERSION,
-	O_LOG_LEVEL, O_LOG_FILE, O_DUMP, O_DUMP_C, O_READ, O_HOOK,
+	O_LOG_LEVEL, O_LOG_FILE, O_DUMP, O_DUMP_C, O_READ, O_HOOK, O_CBPF,
 	O__MAX,
 };
 
@@ -247,6 +247,13 @@ static const struct ebc_opt opts[O__MAX] = {
 	[O_DUMP_C] = {
 		.name = "dump-c", .flags = F_STANDALONE,
 		.help = "print the filter's translation as C for clang -target bpf, and exit",
+	},
+	[O_CBPF] = {
+		.name = "cbpf", .arg = ARG_STRING, .metavar = "FILE",
+		.store = ST_STR, .off = CFG(cbpf_file), .flags = F_STANDALONE,
+		.help = "a classic BPF program (tcpdump -ddd format, as bpf_asm writes it) instead "
+			"of a filter expression; Linux ancillary loads are answered where the hook "
+			"has the data",
 	},
 	[O_READ] = {
 		.name = "read", .letter = 'r', .arg = ARG_STRING, .metavar = "FILE",
@@ -1176,6 +1183,11 @@ int ebc_options__parse(int argc, char **argv, struct ebc_config *cfg, char *errb
 		return err;
 	if (cfg->filter && !*cfg->filter)
 		cfg->filter = NULL;
+	if (cfg->cbpf_file && cfg->filter)
+		return fail(errbuf, errlen, "--cbpf %s replaces the filter expression \"%s\"; keep one",
+			    cfg->cbpf_file, cfg->filter);
+	if (cfg->cbpf_file && !*cfg->cbpf_file)
+		return fail(errbuf, errlen, "--cbpf needs a file name");
 	if (cfg->mode == EBC_MODE_CAPTURE) {
 		err = check_capture(cfg, &st, errbuf, errlen);
 		if (err)

@@ -85,6 +85,7 @@ struct ebc_config {
 	const char *input;		/* -r FILE: pcap or pcapng to replay */
 	enum ebc_replay_hook hook;	/* --hook, with -r */
 	const char *filter;		/* --extcap-capture-filter / -f / trailing words */
+	const char *cbpf_file;		/* --cbpf: a classic program instead of an expression */
 	enum ebc_tap_kind kind;
 	const char *device;		/* --device / the part after "tc:" or "xdp:"; NULL = all */
 	enum ebc_direction direction;

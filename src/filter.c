@@ -115,3 +115,97 @@ int ebc_filter__dump(const struct ebc_cbpf_prog *prog, char *buf, size_t len)
 	}
 	return (int)used;
 }
+
+/* The next number of a tcpdump -ddd listing: words separated by blanks, newlines or commas. */
+static int next_number(FILE *f, unsigned long long max, unsigned long long *out)
+{
+	char word[32];
+	size_t n = 0;
+	char *end;
+	int c;
+
+	while ((c = fgetc(f)) != EOF && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r'))
+		;
+	while (c != EOF && c != ',' && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+		if (n + 1 >= sizeof(word))
+			return -EINVAL;
+		word[n++] = (char)c;
+		c = fgetc(f);
+	}
+	if (!n)
+		return -ENODATA;
+	word[n] = '\0';
+	errno = 0;
+	*out = strtoull(word, &end, 0);
+	if (*end || errno || *out > max || word[0] == '-')
+		return -EINVAL;
+	return 0;
+}
+
+static int read_insns(FILE *f, struct ebc_cbpf_prog *out, const char *path, char *errbuf,
+		      size_t errlen)
+{
+	unsigned long long v[4];
+	int err;
+
+	for (size_t i = 0; i < out->len; i++) {
+		for (int j = 0; j < 4; j++) {
+			static const unsigned long long max[4] = { 0xffff, 0xff, 0xff, 0xffffffff };
+
+			err = next_number(f, max[j], &v[j]);
+			if (err == -ENODATA) {
+				ebc_errbuf(errbuf, errlen, "%s ends after %zu complete instructions, "
+					   "not the %zu its first number announces", path, i,
+					   out->len);
+				return -EINVAL;
+			}
+			if (err) {
+				ebc_errbuf(errbuf, errlen, "%s: instruction %zu: expected \"code jt jf "
+					   "k\" in decimal or 0x hex (tcpdump -ddd format)", path, i);
+				return -EINVAL;
+			}
+		}
+		out->insns[i] = (struct ebc_cbpf_insn){ (uint16_t)v[0], (uint8_t)v[1], (uint8_t)v[2],
+						       (uint32_t)v[3] };
+	}
+	return 0;
+}
+
+int ebc_filter__read(const char *path, struct ebc_cbpf_prog *out, char *errbuf, size_t errlen)
+{
+	unsigned long long count, extra;
+	FILE *f = fopen(path, "r");
+	int err;
+
+	*out = (struct ebc_cbpf_prog){ 0 };
+	if (!f) {
+		err = -errno;
+		ebc_errbuf(errbuf, errlen, "cannot read %s: %s", path, ebc_strerror(err));
+		return err;
+	}
+	err = next_number(f, 4096, &count);
+	if (err || !count) {
+		ebc_errbuf(errbuf, errlen, "%s does not start with an instruction count from 1 to "
+			   "4096 (tcpdump -ddd format)", path);
+		err = -EINVAL;
+		goto out;
+	}
+	out->len = count;
+	out->insns = calloc(count, sizeof(*out->insns));
+	if (!out->insns) {
+		err = -ENOMEM;
+		ebc_errbuf(errbuf, errlen, "cannot read %s: %s", path, ebc_strerror(err));
+		goto out;
+	}
+	err = read_insns(f, out, path, errbuf, errlen);
+	if (!err && next_number(f, ~0ull, &extra) != -ENODATA) {
+		ebc_errbuf(errbuf, errlen, "%s holds more than the %zu instructions its first number "
+			   "announces", path, out->len);
+		err = -EINVAL;
+	}
+out:
+	fclose(f);
+	if (err)
+		ebc_cbpf_prog__free(out);
+	return err;
+}

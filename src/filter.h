@@ -12,6 +12,12 @@
  */
 int ebc_filter__compile(const char *expr, int dlt, unsigned int snaplen,
 			struct ebc_cbpf_prog *out, char *errbuf, size_t errlen);
+/*
+ * A classic program from a file in tcpdump -ddd format: the instruction
+ * count, then "code jt jf k" per instruction, separated by newlines or commas
+ * (as bpf_asm and tc's bytecode option take it). 0 or -errno with the reason.
+ */
+int ebc_filter__read(const char *path, struct ebc_cbpf_prog *out, char *errbuf, size_t errlen);
 void ebc_cbpf_prog__free(struct ebc_cbpf_prog *prog);
 /* Human-readable listing of a classic program, one instruction a line, like tcpdump -d. */
 int ebc_filter__dump(const struct ebc_cbpf_prog *prog, char *buf, size_t len);

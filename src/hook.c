@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* What the back ends share: reusing the run's maps and splicing the filter before load. */
 #include <errno.h>
+#include <stdint.h>
 #include <bpf/libbpf.h>
+#include <linux/filter.h>
 #include "hook.h"
 
 /* The kernel-internal "not supported" some helpers return. */
@@ -88,4 +90,24 @@ int ebc_hook__load(struct bpf_object *obj, const struct ebc_tap *tap, const stru
 			   tap->ifc.name, ebc_strerror(err), ebc_hook__hint(err));
 	}
 	return err;
+}
+
+/*
+ * What each hook family's context answers of the ancillary loads (see
+ * struct ebc_anc and the fill functions in bpf/): tc has the whole skb; XDP
+ * has no skb yet (no protocol, packet type, mark or hash, and a VLAN tag is
+ * still in the data); trace taps read the skb through CO-RE.
+ */
+void ebc_hook__xlate_opts(enum ebc_tap_kind kind, struct ebc_xlate_opts *opts)
+{
+	const uint32_t common = EBC_ANC_BIT(SKF_AD_IFINDEX) | EBC_ANC_BIT(SKF_AD_QUEUE) |
+				EBC_ANC_BIT(SKF_AD_HATYPE) | EBC_ANC_BIT(SKF_AD_CPU) |
+				EBC_ANC_BIT(SKF_AD_RANDOM) | EBC_ANC_BIT(SKF_AD_VLAN_TAG) |
+				EBC_ANC_BIT(SKF_AD_VLAN_TAG_PRESENT) | EBC_ANC_BIT(SKF_AD_VLAN_TPID);
+	const uint32_t skb = EBC_ANC_BIT(SKF_AD_PROTOCOL) | EBC_ANC_BIT(SKF_AD_PKTTYPE) |
+			     EBC_ANC_BIT(SKF_AD_MARK) | EBC_ANC_BIT(SKF_AD_RXHASH);
+
+	*opts = (struct ebc_xlate_opts){ .mode = EBC_XLATE_DIRECT };
+	opts->anc_mask = kind == EBC_TAP_XDP ? common : common | skb;
+	opts->hook_name = kind == EBC_TAP_XDP ? "xdp" : kind == EBC_TAP_TRACE ? "trace" : "tc";
 }

@@ -11,6 +11,7 @@
 #include <linux/bpf.h>
 #include "config.h"
 #include "ifaces.h"
+#include "xlate.h"
 
 /*
  * What a trace tap hooks, resolved against this kernel. Its packets with a
@@ -72,6 +73,9 @@ struct ebc_hook_ops {
 extern const struct ebc_hook_ops ebc_hook_tc_ops;
 extern const struct ebc_hook_ops ebc_hook_xdp_ops;
 extern const struct ebc_hook_ops ebc_hook_trace_ops;
+
+/* How the filter is translated for a hook family: the ancillary data it can answer. */
+void ebc_hook__xlate_opts(enum ebc_tap_kind kind, struct ebc_xlate_opts *opts);
 
 /* The fix to suggest when the kernel refuses us: privileges or a missing feature. */
 const char *ebc_hook__hint(int err);

@@ -103,8 +103,15 @@ static int open_input(struct replay *r, char *errbuf, size_t len)
 
 static int compile_filter(struct replay *r, char *errbuf, size_t len)
 {
-	return ebc_xlate__expr(r->cfg->filter, r->l3 ? DLT_RAW : DLT_EN10MB, r->cfg->snaplen,
-			       &r->filter, errbuf, len);
+	static const enum ebc_tap_kind kinds[] = {
+		[EBC_REPLAY_TC] = EBC_TAP_TC, [EBC_REPLAY_XDP] = EBC_TAP_XDP,
+		[EBC_REPLAY_TRACE] = EBC_TAP_TRACE,
+	};
+	struct ebc_xlate_opts opts;
+
+	ebc_hook__xlate_opts(kinds[r->cfg->hook], &opts);
+	return ebc_xlate__source(r->cfg->filter, r->cfg->cbpf_file, r->l3 ? DLT_RAW : DLT_EN10MB,
+				 r->cfg->snaplen, &opts, &r->filter, errbuf, len);
 }
 
 /* The ring callback: a record of the packet just run. */
@@ -166,6 +173,7 @@ static int load_program(struct replay *r, char *errbuf, size_t len)
 		.snaplen = r->cfg->snaplen,
 		.filter = r->filter.insns,
 		.filter_len = r->filter.len,
+		.anc_mask = r->filter.anc_used,
 	};
 	int err;
 

@@ -24,6 +24,7 @@
 /* One translated filter per link type in use. */
 struct link_filter {
 	int dlt;
+	enum ebc_tap_kind kind;	/* what the hook answers of ancillary loads */
 	struct ebc_ebpf_prog prog;
 };
 
@@ -41,7 +42,7 @@ struct ebc_session {
 	const struct ebc_config *cfg;
 	struct tap_state *taps;
 	size_t ntaps;
-	struct link_filter filters[4];
+	struct link_filter filters[8];
 	size_t nfilters;
 	struct ebc_ring *ring;
 	struct ebc_owners *owners;	/* NULL: processes are not named */
@@ -302,23 +303,31 @@ static int select_taps(struct ebc_session *c, char *errbuf, size_t len)
 	return select_many(c, EBC_TAP_TC, true, EBC_MAX_TAPS, errbuf, len);
 }
 
-static const struct ebc_ebpf_prog *filter_for(struct ebc_session *c, int dlt, char *errbuf,
-					      size_t len)
+static const struct ebc_ebpf_prog *filter_for(struct ebc_session *c, int dlt,
+					      enum ebc_tap_kind kind, char *errbuf, size_t len)
 {
+	struct ebc_xlate_opts opts;
 	struct link_filter *f;
 
+	kind = kind == EBC_TAP_ANY ? EBC_TAP_TC : kind;
 	for (size_t i = 0; i < c->nfilters; i++)
-		if (c->filters[i].dlt == dlt)
+		if (c->filters[i].dlt == dlt && c->filters[i].kind == kind)
 			return &c->filters[i].prog;
-	if (c->nfilters == sizeof(c->filters) / sizeof(c->filters[0]))
+	if (c->nfilters == sizeof(c->filters) / sizeof(c->filters[0])) {
+		ebc_errbuf(errbuf, len, "too many link types to filter at once");
 		return NULL;
+	}
 	f = &c->filters[c->nfilters];
-	if (ebc_xlate__expr(c->cfg->filter, dlt, c->cfg->snaplen, &f->prog, errbuf, len))
+	ebc_hook__xlate_opts(kind, &opts);
+	if (ebc_xlate__source(c->cfg->filter, c->cfg->cbpf_file, dlt, c->cfg->snaplen, &opts,
+			      &f->prog, errbuf, len))
 		return NULL;
 	f->dlt = dlt;
+	f->kind = kind;
 	c->nfilters++;
-	ebc_debug("filter \"%s\" for DLT %d: %zu eBPF instructions",
-		  c->cfg->filter ? c->cfg->filter : "", dlt, f->prog.len);
+	ebc_debug("filter \"%s\" for DLT %d at %s: %zu eBPF instructions",
+		  c->cfg->cbpf_file ? c->cfg->cbpf_file : c->cfg->filter ? c->cfg->filter : "",
+		  dlt, opts.hook_name, f->prog.len);
 	return &f->prog;
 }
 
@@ -335,9 +344,15 @@ static const struct bpf_insn reject_all[] = {
 static void l3_filter(struct ebc_session *c, struct ebc_tap_load *ld)
 {
 	char why[256];
-	const struct ebc_ebpf_prog *prog = filter_for(c, DLT_RAW, why, sizeof(why));
+	const struct ebc_ebpf_prog *prog = NULL;
 
+	/* A classic program from a file was written for the device's link layer. */
+	if (c->cfg->cbpf_file)
+		snprintf(why, sizeof(why), "--cbpf programs filter link-layer packets only");
+	else
+		prog = filter_for(c, DLT_RAW, EBC_TAP_TRACE, why, sizeof(why));
 	if (prog) {
+		ld->anc_mask |= prog->anc_used;
 		ld->filter_l3 = prog->insns;
 		ld->filter_l3_len = prog->len;
 		return;
@@ -374,11 +389,12 @@ static int open_taps(struct ebc_session *c, char *errbuf, size_t len)
 		tap_names(c, t);
 		if (t->companion)
 			continue;
-		prog = filter_for(c, t->tap.ifc.dlt, errbuf, len);
+		prog = filter_for(c, t->tap.ifc.dlt, t->tap.kind, errbuf, len);
 		if (!prog)
 			return -EINVAL;
 		ld.filter = prog->insns;
 		ld.filter_len = prog->len;
+		ld.anc_mask = prog->anc_used;
 		ld.filter_l3 = NULL;
 		ld.filter_l3_len = 0;
 		if (t->tap.kind == EBC_TAP_TRACE)

@@ -918,3 +918,19 @@ int ebc_xlate__expr(const char *expr, int dlt, unsigned int snaplen, struct ebc_
 	ebc_cbpf_prog__free(&cbpf);
 	return err;
 }
+
+int ebc_xlate__source(const char *expr, const char *cbpf_path, int dlt, unsigned int snaplen,
+		      const struct ebc_xlate_opts *opts, struct ebc_ebpf_prog *out, char *errbuf,
+		      size_t errlen)
+{
+	struct ebc_xlate_opts xo = { .mode = EBC_XLATE_DIRECT };
+	struct ebc_cbpf_prog cbpf = { 0 };
+	int err;
+
+	err = cbpf_path ? ebc_filter__read(cbpf_path, &cbpf, errbuf, errlen) :
+			  ebc_filter__compile(expr, dlt, snaplen, &cbpf, errbuf, errlen);
+	if (!err)
+		err = ebc_xlate(&cbpf, opts ? opts : &xo, out, errbuf, errlen);
+	ebc_cbpf_prog__free(&cbpf);
+	return err;
+}

@@ -73,4 +73,13 @@ void ebc_ebpf_prog__free(struct ebc_ebpf_prog *prog);
 int ebc_xlate__expr(const char *expr, int dlt, unsigned int snaplen, struct ebc_ebpf_prog *out,
 		    char *errbuf, size_t errlen);
 
+/*
+ * The same from either source: the expression, or (cbpf_path not NULL) a
+ * classic program read from a file (see ebc_filter__read), translated for a
+ * hook described by opts (NULL: direct mode, no ancillary data).
+ */
+int ebc_xlate__source(const char *expr, const char *cbpf_path, int dlt, unsigned int snaplen,
+		      const struct ebc_xlate_opts *opts, struct ebc_ebpf_prog *out, char *errbuf,
+		      size_t errlen);
+
 #endif /* EBPFCAP_XLATE_H */

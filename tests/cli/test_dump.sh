@@ -52,4 +52,24 @@ fi
 is "$?" 1 "-d with an invalid filter: exit 1"
 grep -q 'invalid capture filter "nosuch primitive"' "$TEST_TMP/err"
 ok $? "-d with an invalid filter: libpcap's message on stderr"
+
+# --cbpf: a classic program from a file (bpf_asm's comma form), ancillary loads included
+printf '4,32 0 0 4294963248,21 0 1 1,6 0 0 65535,6 0 0 0\n' >"$TEST_TMP/vlan.bpf"
+"$EBPFCAP" -d --cbpf "$TEST_TMP/vlan.bpf" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+ok $? "-d --cbpf FILE exits 0"
+grep -q 'ld       \[vlanp\]' "$TEST_TMP/out"
+ok $? "-d --cbpf FILE: the classic listing names the ancillary load"
+grep -qE '^\(000\) \*\(u64 \*\)\(r10 -[0-9]+\) = r4$' "$TEST_TMP/out"
+ok $? "-d --cbpf FILE: the translation saves the ancillary block pointer first"
+printf '4,32 0 0 4294963220,21 0 1 0,6 0 0 65535,6 0 0 0\n' >"$TEST_TMP/mark.bpf"
+# an empty Ethernet pcap (header only)
+printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x01\x00\x00\x00' >"$TEST_TMP/empty.pcap"
+"$EBPFCAP" -r "$TEST_TMP/empty.pcap" --hook xdp --cbpf "$TEST_TMP/mark.bpf" -w "$TEST_TMP/o.pcapng" 2>"$TEST_TMP/err"
+is "$?" 1 "--cbpf with SKF_AD_MARK at XDP: exit 1"
+is "$(cat "$TEST_TMP/err")" "ebpfcap: instruction 0: ancillary load SKF_AD_MARK is not available at the xdp hook" \
+	"--cbpf with SKF_AD_MARK at XDP: one line naming the load and the hook"
+"$EBPFCAP" -d --cbpf "$TEST_TMP/vlan.bpf" "udp" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+is "$?" 1 "--cbpf and an expression: exit 1"
+grep -q -- '--cbpf .* replaces the filter expression "udp"; keep one' "$TEST_TMP/err"
+ok $? "--cbpf and an expression: the conflict is named"
 done_testing

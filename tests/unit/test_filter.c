@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <pcap/dlt.h>
 
 #include "filter.h"
@@ -220,8 +221,67 @@ static void test_dlts_differ(void)
 	ebc_cbpf_prog__free(&raw);
 }
 
+/* --cbpf files: tcpdump -ddd format, newlines or commas, decimal or hex; errors name the file. */
+static const struct {
+	const char *text;
+	int err;
+	size_t len;		/* instructions read */
+	uint32_t last_k;	/* k of the last instruction */
+	const char *msg;	/* what the error says (a substring) */
+} cbpf_files[] = {
+	{ "4\n40 0 0 12\n21 0 1 2048\n6 0 0 262144\n6 0 0 0\n", 0, 4, 0, NULL },
+	{ "4,40 0 0 12,21 0 1 2048,6 0 0 262144,6 0 0 0", 0, 4, 0, NULL },
+	{ "2\r\n0x20 0 0 0xfffff02c\r\n6 0 0 65535\r\n", 0, 2, 65535, NULL },
+	{ "1\n6 0 0 4294967295", 0, 1, 0xffffffff, NULL },
+	{ "", -EINVAL, 0, 0, "does not start with an instruction count" },
+	{ "0\n", -EINVAL, 0, 0, "does not start with an instruction count" },
+	{ "4097\n", -EINVAL, 0, 0, "from 1 to 4096" },
+	{ "3\n6 0 0 0\n", -EINVAL, 0, 0, "ends after 1 complete instructions, not the 3" },
+	{ "1\n6 0 0 0\n6 0 0 0\n", -EINVAL, 0, 0, "holds more than the 1 instructions" },
+	{ "1\n6 0 256 0\n", -EINVAL, 0, 0, "instruction 0: expected \"code jt jf k\"" },
+	{ "1\n6 0 0 4294967296\n", -EINVAL, 0, 0, "instruction 0" },
+	{ "1\nret 0 0 0\n", -EINVAL, 0, 0, "instruction 0" },
+	{ "1\n6 0 0 -1\n", -EINVAL, 0, 0, "instruction 0" },
+};
+
+static void test_read_cbpf(void)
+{
+	char path[] = "/tmp/ebc-test-cbpf.XXXXXX", err[256];
+	int fd = mkstemp(path);
+
+	if (fd < 0) {
+		tap_skip("no temporary file", "--cbpf files");
+		return;
+	}
+	close(fd);
+	for (size_t i = 0; i < sizeof(cbpf_files) / sizeof(cbpf_files[0]); i++) {
+		struct ebc_cbpf_prog prog = { 0 };
+		FILE *f = fopen(path, "w");
+		int ret;
+
+		fputs(cbpf_files[i].text, f);
+		fclose(f);
+		err[0] = '\0';
+		ret = ebc_filter__read(path, &prog, err, sizeof(err));
+		if (!cbpf_files[i].err)
+			tap_ok(!ret && prog.len == cbpf_files[i].len &&
+			       prog.insns[prog.len - 1].k == cbpf_files[i].last_k,
+			       "--cbpf file %zu: %zu instructions read", i, cbpf_files[i].len);
+		else
+			tap_ok(ret == cbpf_files[i].err && strstr(err, cbpf_files[i].msg) &&
+			       strstr(err, path) && !prog.insns,
+			       "--cbpf file %zu refused: %s", i, err);
+		ebc_cbpf_prog__free(&prog);
+	}
+	unlink(path);
+	tap_ok(ebc_filter__read("/nonexistent/x.bpf", &(struct ebc_cbpf_prog){ 0 }, err,
+				sizeof(err)) == -ENOENT && strstr(err, "cannot read /nonexistent/x.bpf"),
+	       "--cbpf: a missing file is named");
+}
+
 int main(void)
 {
+	test_read_cbpf();
 	test_good();
 	test_bad();
 	test_empty();
