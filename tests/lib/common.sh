@@ -242,3 +242,58 @@ wait_packets() {
 	echo "# timed out waiting for $want packets in $file (have $(count_packets "$file"))"
 	return 1
 }
+
+# The inode of network namespace NS (what a trace tap's netns= names).
+netns_inode() { stat -L -c %i "/run/netns/$1"; }
+
+# The ifindex of DEV in namespace NS (sysfs shows the host's devices, not NS's).
+ifindex_in() {	# ifindex_in NS DEV
+	nsenter --net="/run/netns/$1" ip -o link show "$2" | cut -d: -f1
+}
+
+# Trace links PID holds, one link_type per line: tracing (tp_btf, fentry,
+# fexit), raw_tracepoint (raw_tp), perf_event or kprobe_multi (kprobes).
+trace_links() {
+	grep -hE '^link_type:\s*(tracing|raw_tracepoint|perf_event|kprobe_multi)$' \
+		/proc/"$1"/fdinfo/* 2>/dev/null | awk '{print $2}'
+}
+
+# How PID's trace links attach, one LINK_TYPE:PROG_TYPE per line (bpftool's
+# names): tp_btf is raw_tracepoint:tracing, raw_tp raw_tracepoint:raw_tracepoint,
+# fentry/fexit tracing:tracing, a kprobe perf_event:kprobe or kprobe_multi:kprobe.
+trace_attach() {	# trace_attach PID
+	local f link prog
+	for f in /proc/"$1"/fdinfo/*; do
+		link=$(awk '$1 == "link_type:" { print $2 }' "$f" 2>/dev/null)
+		case $link in tracing|raw_tracepoint|perf_event|kprobe_multi) ;; *) continue ;; esac
+		prog=$(awk '$1 == "prog_id:" { print $2 }' "$f")
+		echo "$link:$(bpftool prog show id "$prog" 2>/dev/null | awk 'NR == 1 { print $2 }')"
+	done
+}
+
+# Wait (bounded, 10 s) until PID holds a trace link: the capture is live.
+# Fails at once when PID has exited (a capture that could not start).
+wait_trace_link() {	# wait_trace_link PID
+	local pid=$1 i
+	for i in $(seq 200); do
+		[ -n "$(trace_links "$pid")" ] && return 0
+		kill -0 "$pid" 2>/dev/null || { echo "# ebpfcap $pid exited before attaching"; return 1; }
+		sleep 0.05
+	done
+	echo "# timed out waiting for a trace link of $pid"
+	return 1
+}
+
+# One line per interface block of a capture file, in order:
+# NAME ENCAP PACKETS STATS, where ENCAP is Wireshark's number (1 Ethernet,
+# 7 raw IP) and STATS is "stats" when statistics blocks exist for it, else "nostats".
+idbs() {	# idbs FILE
+	capinfos "$1" 2>/dev/null | awk -F' = ' '
+		function out() { if (n != "") print n, e, p + 0, (s > 0 ? "stats" : "nostats") }
+		/^Interface #[0-9]+ info:/ { out(); n = ""; e = ""; p = 0; s = 0 }
+		$1 ~ /^ +Name$/ { n = $2 }
+		$1 ~ /^ +Encapsulation$/ { e = $2; sub(/^[^(]*\(/, "", e); sub(/ .*/, "", e) }
+		$1 ~ /^ +Number of stat entries$/ { s = $2 }
+		$1 ~ /^ +Number of packets$/ { p = $2 }
+		END { out() }'
+}

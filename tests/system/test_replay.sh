@@ -48,7 +48,8 @@ FILTERS=(
 	"ether src $MAC_A" "arp" "vlan" "ether broadcast"
 )
 ref=$TEST_TMP/ref.pcap out=$TEST_TMP/out.pcapng
-for hook in tc xdp; do
+# trace: the trace program's probe-read path (copy into its buffer, filter there)
+for hook in tc xdp trace; do
 	for f in "${FILTERS[@]}"; do
 		tcpdump -r "$IN" --time-stamp-precision nano -w "$ref" ${f:+"$f"} 2>/dev/null
 		want=$(count_packets "$ref")
@@ -58,6 +59,37 @@ for hook in tc xdp; do
 		[ "$(packets "$out")" = "$(packets "$ref")" ]
 		ok $? "$hook '$f': same time stamps, lengths and bytes as tcpdump -r"
 	done
+done
+
+# Raw IP through the trace program (its L3 filter, as for skbs without a MAC
+# header): the mix with the Ethernet header chopped off, against tcpdump -r.
+editcap -C 14 -T rawip "$IN" "$TEST_TMP/rawip.pcap" >/dev/null 2>&1
+for f in "" "udp" "icmp" "ip6" "ip" "tcp[tcpflags] & tcp-syn != 0" "ip6 protochain 58" \
+	"host 2001:2::2 and udp" "greater 100" "ip[8] = 64" "udp[8:4] = 0x7061796c"; do
+	tcpdump -r "$TEST_TMP/rawip.pcap" --time-stamp-precision nano -w "$ref" ${f:+"$f"} 2>/dev/null
+	want=$(count_packets "$ref")
+	replay "$out" -q -r "$TEST_TMP/rawip.pcap" --hook trace ${f:+-f "$f"}
+	ok $? "trace raw IP '$f': exit 0"
+	is "$(count_packets "$out")" "$want" "trace raw IP '$f': $want packets, as tcpdump -r"
+	[ "$(packets "$out")" = "$(packets "$ref")" ]
+	ok $? "trace raw IP '$f': same time stamps, lengths and bytes as tcpdump -r"
+done
+is "$(capinfos -T -E -r "$out" 2>/dev/null | cut -f2)" "rawip" "trace raw IP: link type raw IP"
+replay "$out" -q -r "$IN" --hook trace -f "ether src $MAC_A" -s 60
+ok "$(fields "$out" -e frame.comment | grep -cv '^hook=replay:trace if=- ifindex=0 cpu=[0-9]*$')" \
+	"trace: every comment is the replayed trace record's"
+is "$(count_packets "$out")" "$(tcpdump -r "$IN" "ether src $MAC_A" 2>/dev/null | wc -l)" \
+	"trace: 'ether src' on Ethernet input, as tcpdump -r"
+
+# --cbpf: a classic program with Linux ancillary loads, answered from the hook's
+# context: SKF_AD_PROTOCOL (the skb's protocol) = IPv6 selects what "ip6" does.
+printf '4,32 0 0 4294963200,21 0 1 34525,6 0 0 262144,6 0 0 0\n' >"$TEST_TMP/proto6.bpf"
+tcpdump -r "$IN" --time-stamp-precision nano -w "$ref" ip6 2>/dev/null
+for hook in tc trace; do
+	replay "$out" -q -r "$IN" --hook $hook --cbpf "$TEST_TMP/proto6.bpf"
+	ok $? "$hook --cbpf SKF_AD_PROTOCOL: exit 0"
+	[ "$(packets "$out")" = "$(packets "$ref")" ]
+	ok $? "$hook --cbpf SKF_AD_PROTOCOL = ETH_P_IPV6: the packets of 'ip6'"
 done
 
 # What the output says about itself.
@@ -132,7 +164,7 @@ raw=$TEST_TMP/raw.pcap
 } >"$raw"
 replay "$out" -r "$raw"
 ok $(($? != 1)) "raw-IP input: exit 1"
-is "$(cat "$out.err")" "ebpfcap: cannot replay link type RAW of $raw: only Ethernet captures are supported" \
+is "$(cat "$out.err")" "ebpfcap: cannot replay link type RAW of $raw: only Ethernet captures are supported (and raw IP with --hook trace)" \
 	"raw-IP input: one line naming the link type and the file"
 [ ! -e "$out" ]; ok $? "raw-IP input: no output file left"
 
