@@ -64,11 +64,14 @@ TC=(-i ebpfcap-tc -o extcap.ebpfcap_tc.device:va)
 XDP=(-i ebpfcap-xdp -o extcap.ebpfcap_xdp.device:vb)
 ping3() { ping4 3; }
 
-# 1. tshark -D lists the three interfaces with their display names.
+# 1. tshark -D lists the six interfaces (tshark sorts them) with their display names.
 is "$(in_a tshark -D 2>/dev/null | sed -n 's/^[0-9]*\. \(ebpfcap.*\)/\1/p')" \
 "ebpfcap (eBPF capture: tc on all devices (like -i any))
+ebpfcap-drops (eBPF capture: packets the kernel drops (skb:kfree_skb))
+ebpfcap-kfunc (eBPF capture: entry or exit of a kernel function taking an sk_buff)
 ebpfcap-tc (eBPF capture: tc ingress/egress of one device)
-ebpfcap-xdp (eBPF capture: XDP hook of one device)" "tshark -D: exactly ebpfcap, ebpfcap-tc, ebpfcap-xdp with display names"
+ebpfcap-tracepoint (eBPF capture: a tracepoint carrying an sk_buff)
+ebpfcap-xdp (eBPF capture: XDP hook of one device)" "tshark -D: exactly the six ebpfcap interfaces with display names"
 
 # 2. ebpfcap-tc on va, no filter: the whole mix, both directions.
 capture a $MIX_TOTAL 2 send_mix "${TC[@]}"
@@ -236,7 +239,58 @@ is "$rc:$(printf '%s\n' "$out" | wc -l)" "0:1" "validation of 'udp port': exit 0
 [[ $out == *"invalid capture filter"* ]]
 ok $? "validation of 'udp port': the line says 'invalid capture filter' ($out)"
 
-nothing_attached "$NS_A" va
+# 12. The trace interfaces through tshark, run in B: B's drops of UDP to a
+# closed port, in the kernel's words; a tracepoint chosen with -o; a kernel
+# function this machine cannot trace, refused in one line.
+wait_trace_capture() {	# wait_trace_capture TSHARK_PID: EXTCAP_PID attached
+	local i
+	EXTCAP_PID=""
+	for i in $(seq 200); do
+		EXTCAP_PID=$(extcap_of "$1")
+		[ -n "$EXTCAP_PID" ] && break
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.05
+	done
+	[ -n "$EXTCAP_PID" ] && wait_trace_link "$EXTCAP_PID"
+}
+start_tshark b -i ebpfcap-drops -f "udp port 40011"
+wait_trace_capture "$TS_PID"
+ok $? "ebpfcap-drops: the extcap attached to skb:kfree_skb"
+send_udp4 40011 5
+wait_packets "$F" 5
+stop_tshark
+is "$TS_RC" 0 "ebpfcap-drops: tshark exits 0"
+is "$(count_packets "$F")" 5 "ebpfcap-drops: the 5 datagrams to a closed port"
+is "$(fields "$F" -e frame.interface_name | sort -u)" "tp:skb:kfree_skb" \
+	"ebpfcap-drops: interface tp:skb:kfree_skb"
+is "$(fields "$F" -e frame.comment | grep -c "^hook=tp:skb:kfree_skb if=vb ifindex=[0-9]* netns=$(netns_inode "$NS_B") cpu=[0-9]* reason=NO_SOCKET location=__udp4_lib_rcv+0x[0-9a-f]*$")" 5 \
+	"ebpfcap-drops: every comment names vb, B's namespace, NO_SOCKET and __udp4_lib_rcv"
+
+start_tshark b -i ebpfcap-tracepoint -o extcap.ebpfcap_tracepoint.tracepoint:net:netif_receive_skb \
+	-f "udp port 40012"
+wait_trace_capture "$TS_PID"
+ok $? "ebpfcap-tracepoint: the extcap attached"
+send_udp4 40012 4
+wait_packets "$F" 4
+stop_tshark
+is "$(count_packets "$F")" 4 "ebpfcap-tracepoint net:netif_receive_skb: the 4 datagrams B received"
+is "$(fields "$F" -e frame.interface_name | sort -u)" "tp:net:netif_receive_skb" \
+	"ebpfcap-tracepoint: interface tp:net:netif_receive_skb"
+
+new_file
+in_b timeout 60 tshark -q -i ebpfcap-kfunc -o extcap.ebpfcap_kfunc.function:ip_rcv -a duration:5 \
+	-w "$F" >"$F.out" 2>"$F.err"
+rc=$?
+if [ -e /sys/bus/event_source/devices/kprobe ] || [ -e /sys/kernel/tracing/kprobe_events ]; then
+	skip_case "this kernel has kprobes" "ebpfcap-kfunc ip_rcv: refused through tshark"
+else
+	ok $((rc == 0)) "ebpfcap-kfunc ip_rcv without kprobes or fentry: tshark fails ($rc)"
+	grep -q "this kernel has no kprobes (CONFIG_KPROBES) and does not permit fentry" "$F.err"
+	ok $? "ebpfcap-kfunc: tshark shows ebpfcap's one line naming kprobes and fentry"
+	[ $rc -eq 0 ] || sed 's/^/#   /' "$F.err" | head -3
+fi
+
+wait_nothing_attached "$NS_A" va
 ok $? "nothing attached on va at the end"
 nothing_attached "$NS_B" vb
 ok $? "nothing attached on vb at the end"
