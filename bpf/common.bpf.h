@@ -41,32 +41,25 @@ const volatile bool ebc_need_anc = false;
 const volatile __u32 ebc_hatype = 1;
 
 /*
- * The filter stub: its first instruction is the marker the loader looks for.
+ * A filter stub: its first instruction is the marker the loader looks for.
  * The asm output keeps clang from folding a constant result into the caller;
- * the inputs keep the arguments alive in r1-r3.
+ * the inputs keep the arguments alive in r1-r4.
  */
-static __noinline __u32 ebc_filter(void *data, void *data_end, __u32 len, void *anc)
-{
-	__u32 ret;
+#define EBC_FILTER_STUB(NAME, MARKER)							\
+	static __noinline __u32 NAME(void *data, void *data_end, __u32 len, void *anc)	\
+	{										\
+		__u32 ret;								\
+											\
+		asm volatile("%[ret] = %[marker]"					\
+			     : [ret] "=r"(ret)						\
+			     : [marker] "i"(MARKER), "r"(data), "r"(data_end), "r"(len),	\
+			       "r"(anc));						\
+		return ret;								\
+	}
 
-	asm volatile("%[ret] = %[marker]"
-		     : [ret] "=r"(ret)
-		     : [marker] "i"(EBC_FILTER_MARKER), "r"(data), "r"(data_end), "r"(len),
-		       "r"(anc));
-	return ret;
-}
-
+EBC_FILTER_STUB(ebc_filter, EBC_FILTER_MARKER)
 /* The same expression compiled for raw IP: tracing taps run it on packets without a MAC header. */
-static __noinline __u32 ebc_filter_l3(void *data, void *data_end, __u32 len, void *anc)
-{
-	__u32 ret;
-
-	asm volatile("%[ret] = %[marker]"
-		     : [ret] "=r"(ret)
-		     : [marker] "i"(EBC_FILTER_MARKER_L3), "r"(data), "r"(data_end), "r"(len),
-		       "r"(anc));
-	return ret;
-}
+EBC_FILTER_STUB(ebc_filter_l3, EBC_FILTER_MARKER_L3)
 
 static __always_inline struct ebc_tap_stats *ebc_stats_get(void)
 {

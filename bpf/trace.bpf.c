@@ -301,6 +301,40 @@ trace_emit(struct trace_buf *buf, struct ebc_tap_stats *st, __u32 ifindex, __u32
 }
 
 /*
+ * The tap's counters (packets without a MAC header count on the raw-IP
+ * interface) and this CPU's buffer.
+ */
+static __always_inline int trace_slots(bool l3, struct ebc_tap_stats **st, struct trace_buf **buf)
+{
+	__u32 key = ebc_tap + l3;
+
+	*st = bpf_map_lookup_elem(&ebc_stats, &key);
+	key = bpf_get_smp_processor_id();
+	*buf = bpf_map_lookup_elem(&ebc_tbuf, &key);
+	return *st && *buf ? 0 : -1;
+}
+
+/* Filter the copy with its link layer's translation: the bytes to keep, 0 for no match. */
+static __always_inline __u32 trace_match(struct ebc_tap_stats *st, struct trace_buf *buf,
+					 __u32 copied, __u32 len, bool l3, struct ebc_anc *anc)
+{
+	__u32 caplen;
+
+	if (l3)
+		caplen = ebc_filter_l3(buf->data, buf->data + copied, len, anc);
+	else
+		caplen = ebc_filter(buf->data, buf->data + copied, len, anc);
+	if (!caplen)
+		return 0;
+	st->accepted++;
+	if (caplen > copied)
+		caplen = copied;
+	if (caplen > ebc_snaplen)
+		caplen = ebc_snaplen;
+	return caplen;
+}
+
+/*
  * ctx: the argument array (NULL for kprobes, whose arguments are registers);
  * pctx: the program's context, for helpers that want it.
  */
@@ -311,7 +345,7 @@ static __always_inline int trace_capture(struct sk_buff *skb, __u64 *ctx, void *
 	struct ebc_tap_stats *st;
 	struct trace_buf *buf;
 	struct ebc_anc anc;
-	__u32 key = 0, netns, caplen;
+	__u32 netns, caplen;
 	struct ebc_rec *rec;
 
 	if (!skb)
@@ -321,28 +355,16 @@ static __always_inline int trace_capture(struct sk_buff *skb, __u64 *ctx, void *
 	if (ebc_netns && netns != ebc_netns)
 		return 0;
 	trace_locate(&p, dev);
-	key = ebc_tap + p.l3;
-	st = bpf_map_lookup_elem(&ebc_stats, &key);
-	key = bpf_get_smp_processor_id();
-	buf = bpf_map_lookup_elem(&ebc_tbuf, &key);
-	if (!st || !buf)
+	if (trace_slots(p.l3, &st, &buf))
 		return 0;
 	st->seen++;
 	if (trace_copy(&p, buf))
 		return 0;
 	if (ebc_need_anc)
 		trace_anc(&p, dev, &anc);
-	if (p.l3)
-		caplen = ebc_filter_l3(buf->data, buf->data + p.copied, p.len, &anc);
-	else
-		caplen = ebc_filter(buf->data, buf->data + p.copied, p.len, &anc);
+	caplen = trace_match(st, buf, p.copied, p.len, p.l3, &anc);
 	if (!caplen)
 		return 0;
-	st->accepted++;
-	if (caplen > p.copied)
-		caplen = p.copied;
-	if (caplen > ebc_snaplen)
-		caplen = ebc_snaplen;
 	rec = trace_emit(buf, st, dev ? BPF_CORE_READ(dev, ifindex) : 0, p.len, caplen);
 	if (!rec)
 		return 0;
@@ -417,11 +439,7 @@ int ebc_trace_replay(void *ctx)
 	if (!in)
 		return 0;
 	l3 = in->l3;
-	key = ebc_tap + l3;
-	st = bpf_map_lookup_elem(&ebc_stats, &key);
-	key = bpf_get_smp_processor_id();
-	buf = bpf_map_lookup_elem(&ebc_tbuf, &key);
-	if (!st || !buf)
+	if (trace_slots(l3, &st, &buf))
 		return 0;
 	st->seen++;
 	n = in->caplen;
@@ -440,17 +458,9 @@ int ebc_trace_replay(void *ctx)
 		else if (l3)
 			anc.protocol = (buf->data[0] >> 4) == 6 ? 0x86dd : 0x0800;
 	}
-	if (l3)
-		caplen = ebc_filter_l3(buf->data, buf->data + n, in->len, &anc);
-	else
-		caplen = ebc_filter(buf->data, buf->data + n, in->len, &anc);
+	caplen = trace_match(st, buf, n, in->len, l3, &anc);
 	if (!caplen)
 		return 0;
-	st->accepted++;
-	if (caplen > n)
-		caplen = n;
-	if (caplen > ebc_snaplen)
-		caplen = ebc_snaplen;
 	rec = trace_emit(buf, st, 0, in->len, caplen);
 	if (!rec)
 		return 0;

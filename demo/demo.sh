@@ -43,3 +43,18 @@ wait $tshark_pid
 echo "== tshark -r: interface, direction (1 in, 2 out), summary and ebpfcap's comment"
 tshark -r "$out" -T fields -E separator=' | ' -e frame.number -e frame.interface_name \
 	-e frame.packet_flags_direction -e _ws.col.Protocol -e _ws.col.Info -e frame.comment 2>/dev/null
+
+echo "== tshark -i ebpfcap-drops -f udp -c 3 (in B): what the kernel drops, and why"
+out2=$(mktemp /tmp/ebpfcap-demo.XXXXXX.pcapng)
+in_b tshark -q -i ebpfcap-drops -f udp -c 3 -a duration:20 -w "$out2" 2>/dev/null &
+tshark_pid=$!
+for _ in $(seq 100); do
+	bpftool prog show 2>/dev/null | grep -q ' name ebc_trace' && break
+	sleep 0.1
+done
+# Nothing listens on UDP port 9 in B: each datagram is dropped with NO_SOCKET.
+in_a bash -c 'for i in 1 2 3; do echo -n nobody$i > /dev/udp/198.18.0.2/9; done'
+wait $tshark_pid
+tshark -r "$out2" -T fields -E separator=' | ' -e frame.number -e frame.interface_name \
+	-e _ws.col.Info -e frame.comment 2>/dev/null
+rm -f "$out2"

@@ -97,12 +97,61 @@ static int list_tracepoints(const char ***names, size_t *n, char **storage)
 	return 0;
 }
 
+/* What ebpfcap-kfunc offers when the kernel's BTF cannot say; where their sk_buff has long been. */
+static const struct ebc_extcap_func usual_functions[] = {
+	{ "__dev_queue_xmit", 1u << 0 }, { "ip_local_deliver", 1u << 0 }, { "ip_output", 1u << 2 },
+	{ "ip_rcv", 1u << 0 }, { "netif_receive_skb", 1u << 0 }, { "tcp_v4_rcv", 1u << 0 },
+	{ "udp_rcv", 1u << 0 },
+};
+
+/*
+ * The functions this kernel's BTF says take an sk_buff, sorted by name.
+ * (*funcs)[i].name points into *storage or at usual_functions; the caller
+ * frees *funcs and *storage.
+ */
+static int list_functions(struct ebc_extcap_func **funcs, size_t *n,
+			  struct ebc_kfunc_info **storage)
+{
+	struct ebc_kbtf *k = NULL;
+	size_t nk = 0;
+	int err;
+
+	*storage = NULL;
+	err = ebc_kbtf__open(&k);
+	if (!err)
+		err = ebc_kbtf__skb_functions(k, storage, &nk);
+	ebc_kbtf__close(k);
+	if (err || !nk) {
+		ebc_info("cannot list the kernel functions: %s; offering the usual ones",
+			 err ? ebc_strerror(err) : "none in BTF");
+		free(*storage);
+		*storage = NULL;
+		nk = ARRAY_SIZE(usual_functions);
+	}
+	*funcs = calloc(nk, sizeof(**funcs));
+	if (!*funcs) {
+		free(*storage);
+		*storage = NULL;
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < nk; i++) {
+		if (*storage)
+			(*funcs)[i] = (struct ebc_extcap_func){ (*storage)[i].name, (*storage)[i].skb_args };
+		else
+			(*funcs)[i] = usual_functions[i];
+	}
+	*n = nk;
+	return 0;
+}
+
 static int print_config(const struct ebc_config *cfg)
 {
 	struct ebc_extcap_values v = { 0 };
 	struct ebc_iface *list = NULL;
 	const char **names, **tps = NULL;
 	char *tp_storage = NULL;
+	struct ebc_extcap_func *funcs = NULL;
+	struct ebc_kfunc_info *fn_storage = NULL;
 	size_t n = 0, k = 0;
 	int err;
 
@@ -119,15 +168,23 @@ static int print_config(const struct ebc_config *cfg)
 			names[k++] = list[i].name;
 	v.devices = names;
 	v.ndevices = k;
-	/* Reading the kernel's BTF takes a moment; only ebpfcap-tracepoint needs it. */
+	/* Reading the kernel's BTF takes a moment; only ebpfcap-tracepoint and ebpfcap-kfunc need it. */
 	if (!strcmp(cfg->extcap_interface, EBC_IFACE_TRACEPOINT)) {
 		err = list_tracepoints(&tps, &v.ntracepoints, &tp_storage);
 		if (err)
 			goto out;
 		v.tracepoints = tps;
 	}
+	if (!strcmp(cfg->extcap_interface, EBC_IFACE_KFUNC)) {
+		err = list_functions(&funcs, &v.nfunctions, &fn_storage);
+		if (err)
+			goto out;
+		v.functions = funcs;
+	}
 	err = ebc_extcap__print_config(stdout, cfg->extcap_interface, cfg->reload_option, &v);
 out:
+	free(funcs);
+	free(fn_storage);
 	free(tps);
 	free(tp_storage);
 	free(names);

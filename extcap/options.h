@@ -25,15 +25,23 @@
 int ebc_options__parse(int argc, char **argv, struct ebc_config *cfg, char *errbuf, size_t errlen);
 void ebc_options__print_help(FILE *out);
 
+/* A kernel function ebpfcap-kfunc offers, and where its sk_buff is. */
+struct ebc_extcap_func {
+	const char *name;
+	unsigned int skb_args;		/* bit i set: parameter i + 1 is a struct sk_buff * */
+};
+
 /* The values --extcap-config offers that only the running system knows. */
 struct ebc_extcap_values {
 	const char *const *devices;	/* network devices, for --device */
 	size_t ndevices;
 	const char *const *tracepoints;	/* "group:name" (or "name") with an sk_buff, for --tracepoint */
 	size_t ntracepoints;
+	const struct ebc_extcap_func *functions;	/* for --function, in the order offered */
+	size_t nfunctions;
 };
 
-/* Extcap protocol output (stdout). values may be NULL: no devices, no tracepoints. */
+/* Extcap protocol output (stdout). values may be NULL: no devices, tracepoints or functions. */
 int ebc_extcap__print_interfaces(FILE *out);
 int ebc_extcap__print_dlts(FILE *out, const char *interface);
 int ebc_extcap__print_config(FILE *out, const char *interface, const char *reload_option,

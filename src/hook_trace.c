@@ -146,23 +146,35 @@ static struct bpf_link *attach_one(struct bpf_program *prog, const struct mech *
 	return bpf_program__attach_kprobe(prog, ret, target);
 }
 
+/* A fresh object for one attempt, in tap->priv: a failed load leaves a libbpf object unusable. */
+static struct trace_priv *open_priv(struct ebc_tap *tap, char *why, size_t len)
+{
+	struct trace_priv *p = calloc(1, sizeof(*p));
+
+	if (!p) {
+		ebc_errbuf(why, len, "cannot open the trace program: %s", ebc_strerror(-ENOMEM));
+		return NULL;
+	}
+	tap->priv = p;
+	p->skel = trace_bpf__open();
+	if (!p->skel) {
+		ebc_errbuf(why, len, "cannot open the trace program: %s", ebc_strerror(-errno));
+		trace_close(tap);
+		return NULL;
+	}
+	return p;
+}
+
 /* One mechanism: open, load, attach. 0, or -errno with the reason in why. */
 static int try_mech(struct ebc_tap *tap, const struct mech *m, const struct ebc_tap_load *ld,
 		    char *why, size_t len)
 {
-	struct trace_priv *p = calloc(1, sizeof(*p));
+	struct trace_priv *p = open_priv(tap, why, len);
 	struct bpf_program *progs[2];
 	int err;
 
 	if (!p)
 		return -ENOMEM;
-	tap->priv = p;
-	p->skel = trace_bpf__open();
-	if (!p->skel) {
-		err = -errno;
-		ebc_errbuf(why, len, "cannot open the trace program: %s", ebc_strerror(err));
-		goto fail;
-	}
 	err = configure(p->skel, tap, m, ld, progs);
 	if (err) {
 		ebc_errbuf(why, len, "%s: %s", m->name, ebc_strerror(err));
@@ -264,19 +276,12 @@ static const struct mech replay_mech = { "raw_tp", BPF_PROG_TYPE_RAW_TRACEPOINT,
 static int trace_load(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *errbuf,
 		      size_t len)
 {
-	struct trace_priv *p = calloc(1, sizeof(*p));
+	struct trace_priv *p = open_priv(tap, errbuf, len);
 	struct bpf_program *progs[2];
 	int err;
 
 	if (!p)
 		return -ENOMEM;
-	tap->priv = p;
-	p->skel = trace_bpf__open();
-	if (!p->skel) {
-		err = -errno;
-		ebc_errbuf(errbuf, len, "cannot open the trace program: %s", ebc_strerror(err));
-		goto fail;
-	}
 	err = configure(p->skel, tap, &replay_mech, ld, progs);
 	pick_progs(p->skel, NULL, tap->trace.kind, progs);
 	if (!err)

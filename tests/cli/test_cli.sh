@@ -54,9 +54,50 @@ fi
 grep -qE "^value \{arg=$tpno\}\{value=(net:)?netif_receive_skb\}\{display=[^}]*\}\{default=true\}$" \
 	"$TEST_TMP/config.ebpfcap-tracepoint"
 ok $? "net:netif_receive_skb is the default tracepoint"
-grep -q '^arg {number=[0-9]*}{call=--function}{display=[^}]*}{type=string}{default=ip_rcv}{required=true}' \
-	"$TEST_TMP/config.ebpfcap-kfunc"
-ok $? "ebpfcap-kfunc: --function string, default ip_rcv, required"
+# ebpfcap-kfunc: a selector (Wireshark 4.0 has no editselector) of the functions the kernel's
+# BTF says take an sk_buff, each shown with its sk_buff parameters counted from 1.
+fnno=$(sed -n 's/^arg {number=\([0-9]*\)}{call=--function}{display=[^}]*}{type=selector}{required=true}.*/\1/p' \
+	"$TEST_TMP/config.ebpfcap-kfunc")
+[ -n "$fnno" ]
+ok $? "ebpfcap-kfunc: --function selector, required"
+grep -qxF "value {arg=$fnno}{value=ip_rcv}{display=ip_rcv (skb: arg1)}{default=true}" \
+	"$TEST_TMP/config.ebpfcap-kfunc" &&
+	grep -qxF "value {arg=$fnno}{value=__dev_queue_xmit}{display=__dev_queue_xmit (skb: arg1)}" \
+		"$TEST_TMP/config.ebpfcap-kfunc"
+ok $? "ebpfcap-kfunc offers ip_rcv (the default) and __dev_queue_xmit, skb in arg1"
+nfuncs=$(grep -c "^value {arg=$fnno}" "$TEST_TMP/config.ebpfcap-kfunc")
+printf '# functions offered: %s\n' "$nfuncs"
+if [ -e /sys/kernel/btf/vmlinux ]; then
+	[ "$nfuncs" -ge 1000 ]
+	ok $? "with kernel BTF, ebpfcap-kfunc offers at least 1000 functions ($nfuncs)"
+else
+	skip_case "no /sys/kernel/btf/vmlinux" "with kernel BTF, ebpfcap-kfunc offers at least 1000 functions"
+fi
+# Wireshark and tshark ask every interface's config at start-up: keep it quick (best of 3).
+best=
+for _ in 1 2 3; do
+	t0=$(date +%s%N)
+	"$EBPFCAP" --extcap-config --extcap-interface ebpfcap-kfunc >/dev/null
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	[ -z "$best" ] || [ "$ms" -lt "$best" ] && best=$ms
+done
+[ "$best" -lt 200 ]
+ok $? "--extcap-config for ebpfcap-kfunc takes under 200 ms (${best} ms)"
+# Without BTF, a short list whose sk_buff positions must agree with this kernel's BTF.
+if [ "$(id -u)" = 0 ] && [ -e /sys/kernel/btf/vmlinux ] && command -v unshare >/dev/null; then
+	unshare -m sh -c 'mount -t tmpfs none /sys/kernel/btf &&
+		exec "$0" --extcap-config --extcap-interface ebpfcap-kfunc' \
+		"$EBPFCAP" >"$TEST_TMP/config.nobtf" 2>"$TEST_TMP/err"
+	is "$?/$(cat "$TEST_TMP/err")/$(grep -c "^value {arg=$fnno}" "$TEST_TMP/config.nobtf")" "0//7" \
+		"without kernel BTF, ebpfcap-kfunc offers 7 usual functions, nothing on stderr"
+	grep -qxF "value {arg=$fnno}{value=ip_rcv}{display=ip_rcv (skb: arg1)}{default=true}" "$TEST_TMP/config.nobtf"
+	ok $? "without kernel BTF, ip_rcv is still the default function"
+	values() { grep "^value {arg=$fnno}" "$1" | sed 's/{default=true}$//'; }
+	is "$(values "$TEST_TMP/config.nobtf" | grep -vxF -f <(values "$TEST_TMP/config.ebpfcap-kfunc"))" "" \
+		"the usual functions show the sk_buff positions this kernel's BTF gives"
+else
+	skip_case "needs root, unshare and kernel BTF" "without kernel BTF, ebpfcap-kfunc offers the usual functions"
+fi
 "$EBPFCAP" --extcap-config --extcap-interface ebpfcap-kfunc --function ip_rcv --on exit --arg 1 \
 	>/dev/null 2>"$TEST_TMP/err"
 is "$?/$(cat "$TEST_TMP/err")" "0/" "ebpfcap-kfunc takes Wireshark's --function, --on and --arg"

@@ -560,9 +560,9 @@ static void test_dlts(const char *iface)
 
 struct cfg_arg {
 	int number;
-	char call[64], type[32], def[64], range[32], required[16], validation[64];
+	char call[64], type[32], def[64], range[32], required[16], display[128], tooltip[256];
 	int nvalues, ndefaults;
-	char values[8][64];
+	char values[8][128], displays[8][192];
 	char defval[64];		/* the value marked {default=true} */
 };
 
@@ -570,8 +570,14 @@ static const char *const devices[] = { "eth0", "lo", "we{ird}\\", "veth-a.1" };
 static const char *const tracepoints[] = {
 	"net:napi_gro_receive_entry", "net:netif_receive_skb", "skb:kfree_skb",
 };
+/* skb_args: bit i set means parameter i + 1 is a struct sk_buff *. */
+static const struct ebc_extcap_func functions[] = {
+	{ "__dev_queue_xmit", 1u << 0 }, { "ip_output", 1u << 2 }, { "ip_rcv", 1u << 0 },
+	{ "skb_copy_two", (1u << 0) | (1u << 2) }, { "twelve", 1u << 11 },
+};
 static const struct ebc_extcap_values values = {
 	devices, ARRAY_SIZE(devices), tracepoints, ARRAY_SIZE(tracepoints),
+	functions, ARRAY_SIZE(functions),
 };
 
 /* Parse --extcap-config output; checks numbering and value references. */
@@ -593,7 +599,7 @@ static int read_config(const char *iface, char *text, struct cfg_arg *args, int 
 				bad++;
 			}
 			if (!get_field(l, "call", a->call, sizeof(a->call)) ||
-			    !get_field(l, "display", buf, sizeof(buf)) ||
+			    !get_field(l, "display", a->display, sizeof(a->display)) ||
 			    !get_field(l, "type", a->type, sizeof(a->type))) {
 				tap_diag("%s: arg lacks call, display or type: %s", iface, l);
 				bad++;
@@ -601,7 +607,7 @@ static int read_config(const char *iface, char *text, struct cfg_arg *args, int 
 			get_field(l, "default", a->def, sizeof(a->def));
 			get_field(l, "range", a->range, sizeof(a->range));
 			get_field(l, "required", a->required, sizeof(a->required));
-			get_field(l, "validation", a->validation, sizeof(a->validation));
+			get_field(l, "tooltip", a->tooltip, sizeof(a->tooltip));
 			if (++*nargs == MAXCFG)
 				break;
 		} else if (!strncmp(l, "value ", 6)) {
@@ -617,8 +623,12 @@ static int read_config(const char *iface, char *text, struct cfg_arg *args, int 
 			}
 			if (!get_field(l, "display", buf, sizeof(buf)))
 				bad++;
-			if (args[n].nvalues < 8)
-				get_field(l, "value", args[n].values[args[n].nvalues++], 64);
+			if (args[n].nvalues < 8) {
+				get_field(l, "display", args[n].displays[args[n].nvalues],
+					  sizeof(args[n].displays[0]));
+				get_field(l, "value", args[n].values[args[n].nvalues++],
+					  sizeof(args[n].values[0]));
+			}
 			if (get_field(l, "default", buf, sizeof(buf))) {
 				args[n].ndefaults++;
 				get_field(l, "value", args[n].defval, sizeof(args[n].defval));
@@ -658,7 +668,6 @@ static void check_trace_args(const char *iface, struct cfg_arg *args, int nargs)
 	bool tp = !strcmp(iface, EBC_IFACE_TRACEPOINT), kf = !strcmp(iface, EBC_IFACE_KFUNC);
 	static const char *const absent[] = { "--device", "--direction", "--xdp-mode", "--tc-mode" };
 	struct cfg_arg *a;
-	regex_t re;
 
 	for (size_t i = 0; i < ARRAY_SIZE(absent); i++)
 		tap_ok(!find_arg(args, nargs, absent[i]), "%s: no %s arg", iface, absent[i]);
@@ -683,22 +692,28 @@ static void check_trace_args(const char *iface, struct cfg_arg *args, int nargs)
 
 	a = find_arg(args, nargs, "--function");
 	if (kf) {
-		tap_ok(a && !strcmp(a->type, "string") && !strcmp(a->def, "ip_rcv") &&
-		       !strcmp(a->required, "true"), "%s: function string, required, default ip_rcv", iface);
-		tap_ok(a && a->validation[0] && !regcomp(&re, a->validation, REG_EXTENDED | REG_NOSUB),
-		       "%s: function validation '%s' is a regex", iface, a ? a->validation : "");
-		if (a && a->validation[0]) {
-			tap_ok(!regexec(&re, "ip_rcv", 0, NULL, 0) &&
-			       !regexec(&re, "foo.constprop.0", 0, NULL, 0) &&
-			       regexec(&re, "ip-rcv", 0, NULL, 0) && regexec(&re, "", 0, NULL, 0) &&
-			       regexec(&re, "ip_rcv:arg1", 0, NULL, 0),
-			       "%s: the validation takes ip_rcv and foo.constprop.0, refuses ip-rcv, '', "
-			       "ip_rcv:arg1", iface);
-			regfree(&re);
-		}
+		bool listed = a && a->nvalues == (int)ARRAY_SIZE(functions);
+
+		/* Wireshark 4.0 has no editselector; a selector's default is its value's, not the arg's. */
+		tap_ok(a && !strcmp(a->type, "selector") && !a->def[0] && !strcmp(a->required, "true"),
+		       "%s: function selector, required, no arg-line default", iface);
+		for (size_t i = 0; listed && i < ARRAY_SIZE(functions); i++)
+			listed = !strcmp(a->values[i], functions[i].name);
+		tap_ok(listed, "%s: function selector lists the functions given, in order", iface);
+		tap_ok(listed && !strcmp(a->displays[0], "__dev_queue_xmit (skb: arg1)") &&
+		       !strcmp(a->displays[1], "ip_output (skb: arg3)") &&
+		       !strcmp(a->displays[2], "ip_rcv (skb: arg1)") &&
+		       !strcmp(a->displays[3], "skb_copy_two (skb: arg1, arg3)") &&
+		       !strcmp(a->displays[4], "twelve (skb: arg12)"),
+		       "%s: each function shows its sk_buff parameters, counted from 1", iface);
+		tap_ok(a && a->ndefaults == 1 && !strcmp(a->defval, "ip_rcv"),
+		       "%s: ip_rcv is the default function", iface);
 		a = find_arg(args, nargs, "--arg");
 		tap_ok(a && !strcmp(a->type, "integer") && !strcmp(a->def, "0") &&
 		       !strcmp(a->range, "0,12"), "%s: arg integer 0..12, default 0", iface);
+		tap_ok(a && strstr(a->display, "from 1") && strstr(a->display, "0: the first sk_buff") &&
+		       strstr(a->tooltip, "counted from 1") && strstr(a->tooltip, "0 picks"),
+		       "%s: arg says it counts from 1 and that 0 means the first sk_buff", iface);
 		a = find_arg(args, nargs, "--on");
 		tap_ok(a && !strcmp(a->type, "radio") && a->nvalues == 2 && !strcmp(a->values[0], "entry") &&
 		       !strcmp(a->values[1], "exit") && a->ndefaults == 1 && !strcmp(a->defval, "entry"),
@@ -797,6 +812,33 @@ static void test_tracepoint_defaults(void)
 	CAPTURE(text, rc, ebc_extcap__print_config(out, EBC_IFACE_TRACEPOINT, NULL, NULL));
 	tap_ok(rc == 0 && strstr(text, "arg {number=0}{call=--tracepoint}") && !strstr(text, "value {arg=0}"),
 	       "no tracepoints given: a tracepoint selector without values");
+	free(text);
+}
+
+/* The default function when ip_rcv is missing; no functions at all. */
+static void test_function_defaults(void)
+{
+	static const struct ebc_extcap_func other[] = {
+		{ "tcp_v4_rcv", 1u << 0 }, { F127, (1u << 0) | (1u << 1) | (1u << 11) },
+	};
+	const struct ebc_extcap_values v1 = { .functions = other, .nfunctions = ARRAY_SIZE(other) };
+	struct cfg_arg args[MAXCFG], *a;
+	char *text = NULL;
+	int rc, nargs;
+
+	CAPTURE(text, rc, ebc_extcap__print_config(out, EBC_IFACE_KFUNC, NULL, &v1));
+	read_config("other functions", text, args, &nargs);
+	a = find_arg(args, nargs, "--function");
+	tap_ok(rc == 0 && a && a->ndefaults == 1 && !strcmp(a->defval, "tcp_v4_rcv"),
+	       "without ip_rcv, the first function is the default");
+	tap_ok(a && a->nvalues == 2 && !strcmp(a->values[1], F127) &&
+	       !strcmp(a->displays[1], F127 " (skb: arg1, arg2, arg12)"),
+	       "a 127-character function with three sk_buffs: the whole display");
+	free(text);
+	CAPTURE(text, rc, ebc_extcap__print_config(out, EBC_IFACE_KFUNC, NULL, NULL));
+	tap_ok(rc == 0 && strstr(text, "arg {number=0}{call=--function}{display=Function}{type=selector}") &&
+	       !strstr(text, "value {arg=0}"),
+	       "no functions given: a function selector without values");
 	free(text);
 }
 
@@ -954,6 +996,7 @@ int main(void)
 		test_no_reload(trace[i]);
 	}
 	test_tracepoint_defaults();
+	test_function_defaults();
 	test_unknown_interface();
 	test_no_devices();
 	test_help();
