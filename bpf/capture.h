@@ -13,6 +13,8 @@ enum ebc_hook {
 	EBC_HOOK_TC_EGRESS = 2,
 	EBC_HOOK_XDP = 3,
 	EBC_HOOK_TRACE = 4,	/* a tracepoint or kernel function: see ebc_rec.trace */
+	EBC_HOOK_XDP_ENTRY = 5,	/* fentry on an attached XDP program: the packet it gets */
+	EBC_HOOK_XDP_EXIT = 6,	/* fexit: the packet as it leaves it, and its verdict */
 };
 
 /* Record flags. */
@@ -22,6 +24,7 @@ enum ebc_hook {
 #define EBC_REC_F_L3       (1U << 3)	/* no MAC header: data starts at the IP header */
 #define EBC_REC_F_REASON   (1U << 4)	/* trace.reason is a drop reason */
 #define EBC_REC_F_NETNS    (1U << 5)	/* trace.netns is valid */
+#define EBC_REC_F_PKTID    (1U << 6)	/* trace.packet_id links the entry and exit copies */
 
 #define EBC_COMM_LEN 16
 #define EBC_MAX_TAPS 256
@@ -39,6 +42,7 @@ struct ebc_rec_trace {
 	__u32 reason;		/* with EBC_REC_F_REASON: enum skb_drop_reason */
 	__u32 netns;		/* with EBC_REC_F_NETNS: the network namespace inode */
 	char ifname[16];	/* "" when the skb had no device */
+	__u64 packet_id;	/* with EBC_REC_F_PKTID: per CPU, CPU in the top byte */
 };
 
 /*

@@ -473,3 +473,125 @@ int ebc_trace_replay(void *ctx)
 	bpf_ringbuf_submit(rec, 0);
 	return 0;
 }
+
+/*
+ * fentry/fexit on an XDP program already attached to a device (xdpdump's
+ * approach): the packet as the program gets it and as it leaves it, with its
+ * verdict. Both copies of one packet carry the same packet id: the entry
+ * makes it, the exit (same CPU, no preemption in between) reads it back.
+ */
+const volatile __u32 ebc_verdicts = 0;	/* exit: 1 << action to keep; 0: all */
+const volatile bool ebc_xdp_has_entry = true;	/* entry copies are taken (they count the packets) */
+
+#define XDP_FLAGS_HAS_FRAGS_BIT 1
+#define SMP_CACHE_BYTES 64
+
+struct xdp_cur {
+	__u64 next;		/* ids handed out on this CPU */
+	__u64 id;		/* the packet the program is running on */
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xdp_cur);
+} ebc_xdp_cur SEC(".maps");
+
+/* The length on the wire: the first buffer, plus the fragments of a multi-buffer frame. */
+static __always_inline __u32 xdp_wire_len(struct xdp_buff *xdp, __u32 head_len)
+{
+	unsigned char *hard = BPF_CORE_READ(xdp, data_hard_start);
+	struct skb_shared_info *sh;
+	__u32 frame_sz, shinfo_sz;
+
+	if (!bpf_core_field_exists(xdp->flags) ||
+	    !(BPF_CORE_READ(xdp, flags) & XDP_FLAGS_HAS_FRAGS_BIT))
+		return head_len;
+	frame_sz = BPF_CORE_READ(xdp, frame_sz);
+	shinfo_sz = (bpf_core_type_size(struct skb_shared_info) + SMP_CACHE_BYTES - 1) &
+		    ~(SMP_CACHE_BYTES - 1);
+	sh = (void *)(hard + frame_sz - shinfo_sz);
+	return head_len + BPF_CORE_READ(sh, xdp_frags_size);
+}
+
+/* The packet id of this run: made at entry, read back at exit. */
+static __always_inline __u64 xdp_packet_id(bool exit)
+{
+	__u32 key = 0;
+	struct xdp_cur *cur = bpf_map_lookup_elem(&ebc_xdp_cur, &key);
+
+	if (!cur)
+		return 0;
+	if (!exit || !ebc_xdp_has_entry)
+		cur->id = ((__u64)bpf_get_smp_processor_id() << 56) | ++cur->next;
+	return cur->id;
+}
+
+static __always_inline int xdp_prog_capture(struct xdp_buff *xdp, bool exit, int action)
+{
+	unsigned char *data = BPF_CORE_READ(xdp, data), *end = BPF_CORE_READ(xdp, data_end);
+	struct net_device *dev = BPF_CORE_READ(xdp, rxq, dev);
+	__u32 head = end - data, len, n, caplen, want;
+	__u64 id = xdp_packet_id(exit);
+	struct ebc_tap_stats *st;
+	struct trace_buf *buf;
+	struct ebc_anc anc;
+	struct ebc_rec *rec;
+
+	if (exit && ebc_verdicts && !(ebc_verdicts & (1U << (action & 31))))
+		return 0;
+	if (trace_slots(false, &st, &buf))
+		return 0;
+	if (!exit || !ebc_xdp_has_entry)
+		st->seen++;
+	len = xdp_wire_len(xdp, head);
+	want = ebc_snaplen > ebc_filter_min ? ebc_snaplen : ebc_filter_min;
+	n = head < want ? head : want;
+	if (!n)
+		return 0;
+	n = ebc_clamp(n, TRACE_BUF_LEN);
+	if (bpf_probe_read_kernel(buf->data, n, data))
+		return 0;
+	if (ebc_need_anc) {
+		__builtin_memset(&anc, 0, sizeof(anc));
+		anc.ifindex = dev ? BPF_CORE_READ(dev, ifindex) : 0;
+		anc.cpu = bpf_get_smp_processor_id();
+		anc.random = bpf_get_prandom_u32();
+	}
+	caplen = ebc_filter(buf->data, buf->data + n, len, &anc);
+	if (!caplen)
+		return 0;
+	if (!exit || !ebc_xdp_has_entry)
+		st->accepted++;
+	if (caplen > n)
+		caplen = n;
+	if (caplen > ebc_snaplen)
+		caplen = ebc_snaplen;
+	rec = trace_emit(buf, st, dev ? BPF_CORE_READ(dev, ifindex) : 0, len, caplen);
+	if (!rec)
+		return 0;
+	rec->hook = exit ? EBC_HOOK_XDP_EXIT : EBC_HOOK_XDP_ENTRY;
+	__builtin_memset(&rec->trace, 0, sizeof(rec->trace));
+	if (dev)
+		bpf_core_read_str(rec->trace.ifname, sizeof(rec->trace.ifname), &dev->name);
+	rec->trace.packet_id = id;
+	rec->flags |= EBC_REC_F_PKTID;
+	if (exit) {
+		rec->flags |= EBC_REC_F_VERDICT;
+		rec->verdict = action;
+	}
+	bpf_ringbuf_submit(rec, 0);
+	return 0;
+}
+
+SEC("ebpfcap/trace")
+int ebc_xdp_fentry(__u64 *ctx)
+{
+	return xdp_prog_capture((struct xdp_buff *)ctx_arg(ctx, 0), false, 0);
+}
+
+SEC("ebpfcap/trace")
+int ebc_xdp_fexit(__u64 *ctx)
+{
+	return xdp_prog_capture((struct xdp_buff *)ctx_arg(ctx, 0), true, (int)ctx_arg(ctx, 1));
+}

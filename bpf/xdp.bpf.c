@@ -55,3 +55,65 @@ int ebc_xdp(struct xdp_md *ctx)
 	bpf_ringbuf_submit(rec, 0);
 	return XDP_PASS;
 }
+
+/*
+ * The hook-map mode (xdpcap's convention, bpf/ebpfcap_xdp_hook.h): an XDP
+ * program tail-calls the slot of its action in a pinned prog array on exit.
+ * One capture program per action fills a slot: it records the packet as the
+ * program leaves it, with that verdict, and returns the action unchanged.
+ */
+static __always_inline int xdp_hook_capture(struct xdp_md *ctx, int action)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ebc_tap_stats *st = ebc_stats_get();
+	struct ebc_anc anc;
+	struct ebc_rec *rec;
+	__u32 len, caplen;
+
+	if (!st)
+		return action;
+	if (ebc_need_anc)
+		xdp_fill_anc(ctx, &anc);
+	len = bpf_xdp_get_buff_len(ctx);
+	caplen = ebc_match(st, data, data_end, len, &anc);
+	if (!caplen)
+		return action;
+	rec = xdp_emit(ctx, st, len, caplen);
+	if (!rec)
+		return action;
+	rec->flags |= EBC_REC_F_VERDICT;
+	rec->verdict = action;
+	bpf_ringbuf_submit(rec, 0);
+	return action;
+}
+
+SEC("ebpfcap/xdp")
+int ebc_xdp_hook_aborted(struct xdp_md *ctx)
+{
+	return xdp_hook_capture(ctx, XDP_ABORTED);
+}
+
+SEC("ebpfcap/xdp")
+int ebc_xdp_hook_drop(struct xdp_md *ctx)
+{
+	return xdp_hook_capture(ctx, XDP_DROP);
+}
+
+SEC("ebpfcap/xdp")
+int ebc_xdp_hook_pass(struct xdp_md *ctx)
+{
+	return xdp_hook_capture(ctx, XDP_PASS);
+}
+
+SEC("ebpfcap/xdp")
+int ebc_xdp_hook_tx(struct xdp_md *ctx)
+{
+	return xdp_hook_capture(ctx, XDP_TX);
+}
+
+SEC("ebpfcap/xdp")
+int ebc_xdp_hook_redirect(struct xdp_md *ctx)
+{
+	return xdp_hook_capture(ctx, XDP_REDIRECT);
+}

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <linux/bpf.h>
 
 #include "log.h"
 #include "options.h"
@@ -86,6 +87,13 @@ static const struct ebc_word tc_mode_words[] = {
 	{ NULL, 0, NULL },
 };
 
+static const struct ebc_word xdp_capture_words[] = {
+	{ "both", EBC_XDP_CAPTURE_BOTH, "Entry and exit" },
+	{ "entry", EBC_XDP_CAPTURE_ENTRY, "Entry (the packet it gets)" },
+	{ "exit", EBC_XDP_CAPTURE_EXIT, "Exit (the packet it leaves, and its verdict)" },
+	{ NULL, 0, NULL },
+};
+
 static const struct ebc_word trace_mode_words[] = {
 	{ "auto", EBC_TRACE_AUTO, "Automatic (BTF-typed, else raw)" },
 	{ "btf", EBC_TRACE_BTF, "BTF-typed (tp_btf, fentry/fexit)" },
@@ -99,6 +107,25 @@ static const struct ebc_word on_words[] = {
 	{ "exit", EBC_TRACE_KRETFUNC, "Exit (as it returns)" },
 	{ NULL, 0, NULL },
 };
+
+/*
+ * The XDP actions --verdicts keeps, as bit numbers, also spelled as in
+ * <linux/bpf.h> (XDP_DROP). Errors and --help list the words with a display.
+ */
+static const struct ebc_word verdict_words[] = {
+	{ "aborted", XDP_ABORTED, "aborted" },
+	{ "drop", XDP_DROP, "drop" },
+	{ "pass", XDP_PASS, "pass" },
+	{ "tx", XDP_TX, "tx" },
+	{ "redirect", XDP_REDIRECT, "redirect" },
+	{ "xdp_aborted", XDP_ABORTED, NULL },
+	{ "xdp_drop", XDP_DROP, NULL },
+	{ "xdp_pass", XDP_PASS, NULL },
+	{ "xdp_tx", XDP_TX, NULL },
+	{ "xdp_redirect", XDP_REDIRECT, NULL },
+	{ NULL, 0, NULL },
+};
+#define ALL_VERDICTS ((2u << XDP_REDIRECT) - 1)
 
 static const struct ebc_word hook_words[] = {
 	{ "tc", EBC_REPLAY_TC, NULL },
@@ -119,7 +146,8 @@ static const struct ebc_word log_level_words[] = {
 	{ NULL, 0, NULL },
 };
 
-enum opt_arg { ARG_NONE, ARG_STRING, ARG_UINT, ARG_ENUM };
+/* ARG_SET: comma-separated words, stored as the mask of 1 << each word's value. */
+enum opt_arg { ARG_NONE, ARG_STRING, ARG_UINT, ARG_ENUM, ARG_SET };
 
 /* Where a parsed value lands in struct ebc_config. */
 enum opt_store { ST_NONE, ST_STR, ST_UINT, ST_ULLONG, ST_INT };
@@ -150,11 +178,11 @@ struct ebc_opt {
 	const char *metavar;		/* the value's name in --help */
 	const char *def;		/* default, parsed like the command line before argv */
 	unsigned long long min, max;	/* ARG_UINT range */
-	const struct ebc_word *words;	/* ARG_ENUM */
+	const struct ebc_word *words;	/* ARG_ENUM, ARG_SET */
 	enum opt_store store;
 	size_t off;			/* offsetof(struct ebc_config, ...) */
 	unsigned int flags;
-	const char *noun;		/* for range errors: "snaplen 0 out of range" */
+	const char *noun;		/* for errors: "snaplen 0 out of range", "invalid verdict" */
 	const char *alt;		/* F_IFACE_ARG: its standalone spelling */
 	const char *help;
 	/* As an extcap argument (ext != EXT_NONE). */
@@ -167,7 +195,8 @@ struct ebc_opt {
 
 enum opt_id {
 	O_LIST, O_INTERFACE, O_DEVICE, O_TRACEPOINT, O_FUNCTION, O_ON, O_ARG, O_FILTER, O_SNAPLEN,
-	O_COUNT, O_WRITE, O_DIRECTION, O_XDP_MODE, O_TC_MODE, O_TRACE_MODE, O_ALL_NETNS,
+	O_COUNT, O_WRITE, O_DIRECTION, O_XDP_MODE, O_XDP_HOOK, O_VERDICTS, O_XDP_CAPTURE, O_XDP_PROG, O_TC_MODE, O_TRACE_MODE,
+	O_ALL_NETNS,
 	O_RING_SIZE, O_VERBOSE, O_QUIET, O_HELP, O_VERSION,
 	O_EXTCAP_INTERFACES, O_EXTCAP_INTERFACE, O_EXTCAP_DLTS, O_EXTCAP_CONFIG,
 	O_EXTCAP_RELOAD, O_CAPTURE, O_FIFO, O_EXTCAP_FILTER, O_EXTCAP_VERSION,
@@ -272,7 +301,9 @@ static const struct ebc_opt opts[O__MAX] = {
 	[O_INTERFACE] = {
 		.name = "interface", .letter = 'i', .arg = ARG_STRING, .metavar = "TAP",
 		.def = "any", .flags = F_STANDALONE | F_SYNOPSIS,
-		.help = "any (tc on every up device), tc:DEV, xdp:DEV, DEV meaning tc:DEV; "
+		.help = "any (tc on every up device), tc:DEV, xdp:DEV, DEV meaning tc:DEV, "
+			"xdphook:PATH (the verdicts of XDP programs that tail-call the pinned hook "
+			"map PATH, xdpcap's convention); "
 			"drops (packets the kernel drops, at tracepoint " EBC_DROPS_TRACEPOINT "), "
 			"tp:[GROUP:]NAME (a tracepoint carrying an sk_buff), "
 			"kfunc:FUNC[:argN] or kretfunc:FUNC[:argN] (entry or exit of a kernel "
@@ -372,6 +403,51 @@ static const struct ebc_opt opts[O__MAX] = {
 		.help = "how the XDP program is attached, for xdp taps",
 		.ext = EXT_RADIO, .ext_display = "XDP mode",
 		.ext_tooltip = "Native runs in the driver; generic works on any device but later in the stack",
+		.ext_group = "Capture", .ext_ifaces = IF_XDP,
+	},
+	[O_XDP_HOOK] = {
+		.name = "xdp-hook", .arg = ARG_STRING, .metavar = "PATH", .flags = F_IFACE_ARG,
+		.alt = "-i xdphook:PATH",
+		.help = "with " EBC_IFACE_XDP ": capture the verdicts of the XDP programs that "
+			"tail-call the pinned hook map PATH instead of attaching an XDP program",
+		/*
+		 * Not a fileselect: Wireshark's is a read-only box filled from a file
+		 * dialog, which cannot look into /sys/fs/bpf (mode 700) unless
+		 * Wireshark runs as root.
+		 */
+		.ext = EXT_STRING, .ext_display = "Hook map (xdpcap convention)",
+		.ext_tooltip = "Path of a pinned prog array an XDP program tail-calls on exit (see "
+			"README): capture its verdicts instead of attaching an XDP program",
+		.ext_group = "Capture", .ext_ifaces = IF_XDP,
+	},
+	[O_VERDICTS] = {
+		.name = "verdicts", .arg = ARG_SET, .metavar = "LIST",
+		.def = "aborted,drop,pass,tx,redirect", .words = verdict_words, .store = ST_UINT,
+		.off = CFG(verdicts), .noun = "verdict",
+		.help = "with -i xdphook:PATH, or xdp:DEV running a program: the XDP actions whose "
+			"packets are captured, comma-separated, also as XDP_DROP and so on",
+		.ext = EXT_STRING, .ext_display = "Verdicts to capture (hook map)",
+		.ext_tooltip = "The XDP actions whose packets are captured, comma-separated: aborted, "
+			"drop, pass, tx, redirect; with a hook map only",
+		.ext_group = "Capture", .ext_ifaces = IF_XDP,
+	},
+	[O_XDP_CAPTURE] = {
+		.name = "xdp-capture", .arg = ARG_ENUM, .metavar = "WHERE", .def = "both",
+		.words = xdp_capture_words, .store = ST_INT, .off = CFG(xdp_capture),
+		.help = "xdp:DEV with an XDP program attached: trace its entry, exit (the verdict) "
+			"or both, linked by packet id",
+		.ext = EXT_RADIO, .ext_display = "Attached program: capture at",
+		.ext_tooltip = "When the device already runs an XDP program, ebpfcap traces it "
+			"(fentry/fexit): the packet it gets, the packet it leaves with its verdict, or both",
+		.ext_group = "Capture", .ext_ifaces = IF_XDP,
+	},
+	[O_XDP_PROG] = {
+		.name = "xdp-prog", .arg = ARG_STRING, .metavar = "NAME|ID", .store = ST_STR,
+		.off = CFG(xdp_prog),
+		.help = "xdp:DEV with a libxdp dispatcher: which of its programs to trace (default: all)",
+		.ext = EXT_STRING, .ext_display = "Attached program (name or id)",
+		.ext_tooltip = "With several XDP programs on the device (libxdp), the one to trace; "
+			"empty: all",
 		.ext_group = "Capture", .ext_ifaces = IF_XDP,
 	},
 	[O_TC_MODE] = {
@@ -520,6 +596,24 @@ static void join_words(char *buf, size_t len, const struct ebc_word *w, const ch
 		n += snprintf(buf + n, len - n, "%s%s", n ? sep : "", w->word);
 }
 
+/* "a, b or c": the words of a list that have a display (no aliases). */
+static const char *list_words(char *buf, size_t len, const struct ebc_word *words)
+{
+	size_t n = 0, total = 0, seen = 0;
+
+	for (const struct ebc_word *w = words; w->word; w++)
+		total += w->display != NULL;
+	buf[0] = '\0';
+	for (const struct ebc_word *w = words; w->word && n < len; w++) {
+		if (!w->display)
+			continue;
+		seen++;
+		n += snprintf(buf + n, len - n, "%s%s", seen == 1 ? "" : seen == total ? " or " : ", ",
+			      w->word);
+	}
+	return buf;
+}
+
 static int parse_uint(enum opt_id id, const char *s, unsigned long long *out, char *errbuf,
 		      size_t len)
 {
@@ -568,6 +662,43 @@ static int parse_enum(enum opt_id id, const char *s, unsigned long long *out, ch
 	return fail(errbuf, len, "invalid value \"%s\" for --%s: expected %s", s, o->name, words);
 }
 
+/*
+ * Comma-separated words, blanks around each allowed; empty items are skipped,
+ * an empty list is not.
+ */
+static int parse_set(enum opt_id id, const char *s, unsigned long long *out, char *errbuf,
+		     size_t len)
+{
+	const struct ebc_opt *o = &opts[id];
+	unsigned long long mask = 0;
+	char words[160];
+
+	for (const char *p = s;;) {
+		const struct ebc_word *w;
+		size_t n, m;
+
+		p += strspn(p, " \t,");
+		n = strcspn(p, ",");
+		if (!n)
+			break;
+		for (m = n; m && (p[m - 1] == ' ' || p[m - 1] == '\t'); m--)
+			;
+		for (w = o->words; w->word; w++)
+			if (strlen(w->word) == m && !strncasecmp(p, w->word, m))
+				break;
+		if (!w->word)
+			return fail(errbuf, len, "invalid %s \"%.*s\" for --%s: expected %s", o->noun,
+				    (int)m, p, o->name, list_words(words, sizeof(words), o->words));
+		mask |= 1ull << w->value;
+		p += n;
+	}
+	if (!mask)
+		return fail(errbuf, len, "--%s names no %s (expected %s, comma-separated)", o->name,
+			    o->noun, list_words(words, sizeof(words), o->words));
+	*out = mask;
+	return 0;
+}
+
 /* Parse one value and store it where the table says. */
 static int apply(enum opt_id id, const char *val, struct ebc_config *cfg,
 		 struct parse_state *st, char *errbuf, size_t len)
@@ -581,6 +712,8 @@ static int apply(enum opt_id id, const char *val, struct ebc_config *cfg,
 		err = parse_uint(id, val, &v, errbuf, len);
 	else if (o->arg == ARG_ENUM)
 		err = parse_enum(id, val, &v, errbuf, len);
+	else if (o->arg == ARG_SET)
+		err = parse_set(id, val, &v, errbuf, len);
 	if (err)
 		return err;
 	st->raw[id] = val;
@@ -836,8 +969,22 @@ static int parse_trace_tap(const char *tap, const char *rest, enum ebc_trace_kin
 }
 
 /*
- * -i any | tc:DEV | xdp:DEV | DEV | drops | tp:[GROUP:]NAME | kfunc:FUNC[:argN]
- *    | kretfunc:FUNC[:argN]
+ * A hook map's path; Wireshark starts extcaps in a directory of its choosing,
+ * so a relative one would name a different file there. example shows the
+ * form: "-i xdphook:" or "--xdp-hook ".
+ */
+static int check_hook_path(const char *path, const char *example, char *errbuf, size_t len)
+{
+	if (path[0] != '/')
+		return fail(errbuf, len,
+			    "invalid hook map path \"%s\" (expected an absolute path, e.g. %s/sys/fs/bpf/xdp_hook)",
+			    path, example);
+	return 0;
+}
+
+/*
+ * -i any | tc:DEV | xdp:DEV | xdphook:PATH | DEV | drops | tp:[GROUP:]NAME
+ *    | kfunc:FUNC[:argN] | kretfunc:FUNC[:argN]
  */
 static int parse_tap(const char *tap, struct ebc_config *cfg, char *errbuf, size_t len)
 {
@@ -865,6 +1012,15 @@ static int parse_tap(const char *tap, struct ebc_config *cfg, char *errbuf, size
 		cfg->trace_target = EBC_DROPS_TRACEPOINT;
 		return 0;
 	}
+	if (!strncmp(tap, "xdphook", 7) && (tap[7] == ':' || !tap[7])) {
+		if (!tap[7] || !tap[8])
+			return fail(errbuf, len,
+				    "-i %s needs the path of a pinned hook map, e.g. -i xdphook:/sys/fs/bpf/xdp_hook",
+				    tap);
+		cfg->kind = EBC_TAP_XDPHOOK;
+		cfg->xdp_hook = tap + 8;
+		return check_hook_path(cfg->xdp_hook, "-i xdphook:", errbuf, len);
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
 		size_t n = strlen(forms[i].prefix);
 
@@ -885,8 +1041,8 @@ static int parse_tap(const char *tap, struct ebc_config *cfg, char *errbuf, size
 	if (!dev) {
 		if (strchr(tap, ':') || !*tap)
 			return fail(errbuf, len,
-				    "unknown tap \"%s\" (expected any, tc:DEV, xdp:DEV, DEV, drops, "
-				    "tp:[GROUP:]NAME, kfunc:FUNC or kretfunc:FUNC)", tap);
+				    "unknown tap \"%s\" (expected any, tc:DEV, xdp:DEV, xdphook:PATH, DEV, "
+				    "drops, tp:[GROUP:]NAME, kfunc:FUNC or kretfunc:FUNC)", tap);
 		cfg->kind = EBC_TAP_TC;
 		dev = tap;
 	}
@@ -907,6 +1063,13 @@ static int apply_iface(const struct ebc_iface *ifc, struct ebc_config *cfg,
 	int err;
 
 	cfg->kind = ifc->kind;
+	/* ebpfcap-xdp with a hook map: Wireshark still passes --device, which a hook map ignores. */
+	if (ifc->kind == EBC_TAP_XDP && st->raw[O_XDP_HOOK] && *st->raw[O_XDP_HOOK]) {
+		cfg->kind = EBC_TAP_XDPHOOK;
+		cfg->xdp_hook = st->raw[O_XDP_HOOK];
+		cfg->device = NULL;
+		return check_hook_path(cfg->xdp_hook, "--xdp-hook ", errbuf, len);
+	}
 	if (ifc->kind != EBC_TAP_TRACE)
 		return 0;
 	cfg->trace_kind = ifc->trace_kind;
@@ -1085,6 +1248,45 @@ static int check_trace(const struct ebc_config *cfg, const struct parse_state *s
 	return 0;
 }
 
+/*
+ * A hook map captures on whatever devices its XDP program is attached to, in
+ * the mode its owner chose. In extcap mode Wireshark passes ebpfcap-xdp's
+ * --xdp-mode whatever the hook, so it is ignored there.
+ */
+static int check_xdphook(struct ebc_config *cfg, const struct parse_state *st, char *errbuf,
+			 size_t len)
+{
+	if (cfg->device)
+		return fail(errbuf, len,
+			    "a hook map captures on the devices its XDP program runs on; drop --device %s",
+			    cfg->device);
+	if (st->seen[O_XDP_MODE] && !cfg->extcap)
+		return fail(errbuf, len,
+			    "a hook map's XDP program is attached by its owner; drop --xdp-mode %s",
+			    st->raw[O_XDP_MODE]);
+	cfg->xdp_mode = EBC_XDP_AUTO;
+	return 0;
+}
+
+/*
+ * --verdicts on another tap. Wireshark passes ebpfcap-xdp's default (every
+ * verdict) without a hook map too: that alone is no contradiction.
+ */
+static int check_verdicts(const struct ebc_config *cfg, const struct parse_state *st,
+			  char *errbuf, size_t len)
+{
+	for (int id = O_XDP_CAPTURE; id <= O_XDP_PROG; id++)
+		if (st->seen[id] && cfg->kind != EBC_TAP_XDP && !cfg->extcap)
+			return fail(errbuf, len, "--%s applies to xdp:DEV taps only; drop --%s %s",
+				    opts[id].name, opts[id].name, st->raw[id]);
+	/* xdp:DEV traces the program it finds attached there: its verdicts count. */
+	if (!st->seen[O_VERDICTS] || cfg->kind == EBC_TAP_XDP)
+		return 0;
+	return fail(errbuf, len, "--verdicts applies to XDP taps only; drop --verdicts %s or %s",
+		    st->raw[O_VERDICTS], cfg->extcap ? "capture with " EBC_IFACE_XDP :
+		    "capture with -i xdp:DEV or -i xdphook:PATH");
+}
+
 /* Checks that need the whole command line: a capture that cannot work as asked. */
 static int check_capture(struct ebc_config *cfg, const struct parse_state *st, char *errbuf,
 			 size_t len)
@@ -1100,12 +1302,16 @@ static int check_capture(struct ebc_config *cfg, const struct parse_state *st, c
 		return trace_only(cfg, st, st->seen[O_TRACE_MODE] ? O_TRACE_MODE : O_ALL_NETNS, errbuf,
 				  len);
 	}
+	err = cfg->kind == EBC_TAP_XDPHOOK ? check_xdphook(cfg, st, errbuf, len) :
+	      check_verdicts(cfg, st, errbuf, len);
+	if (err)
+		return err;
 	if (cfg->device) {
 		err = check_device(cfg->device, errbuf, len);
 		if (err)
 			return err;
 	}
-	if (cfg->kind == EBC_TAP_XDP) {
+	if (cfg->kind == EBC_TAP_XDP || cfg->kind == EBC_TAP_XDPHOOK) {
 		if (st->seen[O_DIRECTION] && cfg->direction != EBC_DIR_IN)
 			return fail(errbuf, len, "xdp captures ingress only; drop %s %s",
 				    spelling(st, O_DIRECTION, sp, sizeof(sp)), st->raw[O_DIRECTION]);
@@ -1264,6 +1470,8 @@ static void help_option(FILE *out, enum opt_id id)
 		n = snprintf(extra, sizeof(extra), "%llu" NBSP "to" NBSP "%llu", o->min, o->max);
 	else if (o->arg == ARG_ENUM)
 		join_words(extra, sizeof(extra), o->words, ", ");
+	else if (o->arg == ARG_SET)
+		list_words(extra, sizeof(extra), o->words);
 	else
 		n = 0;
 	if (o->def) {
@@ -1319,6 +1527,8 @@ void ebc_options__print_help(FILE *out)
 	      "e.g. tshark -i " EBC_IFACE_TC " -o extcap.ebpfcap_tc.snaplen:128, where <interface>\n"
 	      "and <option> are one of:\n", out);
 	for (size_t i = 0; i < ARRAY_SIZE(ifaces); i++) {
+		size_t col = 3 + strlen(ifaces[i].name);
+
 		fputs("  ", out);
 		for (const char *p = ifaces[i].name; *p; p++)
 			fputc(isalnum((unsigned char)*p) ? tolower((unsigned char)*p) : '_', out);
@@ -1326,10 +1536,16 @@ void ebc_options__print_help(FILE *out)
 		for (int id = 0; id < O__MAX; id++) {
 			if (!(opts[id].ext_ifaces & (1u << i)))
 				continue;
+			/* continuation lines stay within 79 columns too */
+			if (col + 1 + strlen(opts[id].name) > 79) {
+				fputs("\n   ", out);
+				col = 3;
+			}
 			fputc(' ', out);
+			col++;
 			for (const char *p = opts[id].name; *p; p++)
 				if (isalnum((unsigned char)*p))
-					fputc(*p, out);
+					fputc(*p, out), col++;
 		}
 		fputc('\n', out);
 	}

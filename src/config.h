@@ -30,6 +30,9 @@ enum ebc_tap_kind {
 	EBC_TAP_XDP,		/* "ebpfcap-xdp" / -i xdp:DEV */
 	EBC_TAP_TRACE,		/* "ebpfcap-drops", "ebpfcap-tracepoint", "ebpfcap-kfunc" /
 				   -i drops, tp:[GROUP:]NAME, kfunc:FUNC[:argN], kretfunc:FUNC[:argN] */
+	EBC_TAP_XDPPROG,	/* xdp:DEV where an XDP program is attached: fentry/fexit on it */
+	EBC_TAP_XDPHOOK,	/* "ebpfcap-xdp" with --xdp-hook / -i xdphook:PATH: the verdicts of
+				   an XDP program that tail-calls a pinned hook map (xdpcap) */
 };
 
 /* What a trace tap hooks. */
@@ -62,6 +65,13 @@ enum ebc_tc_mode {
 	EBC_TC_AUTO = 0,	/* tcx link, else clsact */
 	EBC_TC_TCX,		/* tcx link only (kernel 6.6 and later) */
 	EBC_TC_CLSACT,		/* cls_bpf filter on a clsact qdisc */
+};
+
+/* Where an attached XDP program is watched (fentry/fexit). */
+enum ebc_xdp_capture {
+	EBC_XDP_CAPTURE_BOTH = 0,	/* entry and exit, linked by packet id */
+	EBC_XDP_CAPTURE_ENTRY,		/* the packet the program gets */
+	EBC_XDP_CAPTURE_EXIT,		/* the packet it leaves, with its verdict */
 };
 
 /* Which datapath program -r runs the packets through (BPF_PROG_TEST_RUN). */
@@ -103,6 +113,11 @@ struct ebc_config {
 	unsigned int trace_arg;		/* 1-based sk_buff argument; 0: the first one */
 	enum ebc_trace_mode trace_mode;	/* --trace-mode */
 	bool all_netns;			/* --all-netns: not only this network namespace */
+	/* EBC_TAP_XDPHOOK, and xdp:DEV when a program is attached there */
+	const char *xdp_hook;		/* the pinned prog array */
+	unsigned int verdicts;		/* 1 << XDP action to keep; 0: all */
+	const char *xdp_prog;		/* --xdp-prog: which attached program, by name or id; NULL: all */
+	enum ebc_xdp_capture xdp_capture;	/* --xdp-capture */
 };
 
 #endif /* EBPFCAP_CONFIG_H */

@@ -106,8 +106,9 @@ void ebc_hook__xlate_opts(enum ebc_tap_kind kind, struct ebc_xlate_opts *opts)
 				EBC_ANC_BIT(SKF_AD_VLAN_TAG_PRESENT) | EBC_ANC_BIT(SKF_AD_VLAN_TPID);
 	const uint32_t skb = EBC_ANC_BIT(SKF_AD_PROTOCOL) | EBC_ANC_BIT(SKF_AD_PKTTYPE) |
 			     EBC_ANC_BIT(SKF_AD_MARK) | EBC_ANC_BIT(SKF_AD_RXHASH);
+	const bool xdp = kind == EBC_TAP_XDP || kind == EBC_TAP_XDPHOOK || kind == EBC_TAP_XDPPROG;
 
 	*opts = (struct ebc_xlate_opts){ .mode = EBC_XLATE_DIRECT };
-	opts->anc_mask = kind == EBC_TAP_XDP ? common : common | skb;
-	opts->hook_name = kind == EBC_TAP_XDP ? "xdp" : kind == EBC_TAP_TRACE ? "trace" : "tc";
+	opts->anc_mask = xdp ? common : common | skb;
+	opts->hook_name = xdp ? "xdp" : kind == EBC_TAP_TRACE ? "trace" : "tc";
 }

@@ -39,6 +39,11 @@ struct ebc_tap {
 	enum ebc_tc_mode tc_mode;
 	const char *mech;	/* how it is attached: "tcx", "clsact", "xdp native", ... */
 	struct ebc_trace_target trace;	/* EBC_TAP_TRACE */
+	const char *hook_path;	/* EBC_TAP_XDPHOOK: the pinned hook map */
+	unsigned int verdicts;	/* XDPHOOK, XDPPROG: 1 << action to capture; 0: all */
+	unsigned int xdp_prog_id;	/* EBC_TAP_XDPPROG: the traced program */
+	char xdp_prog_name[64];
+	enum ebc_xdp_capture xdp_capture;
 	void *priv;		/* the back end's state */
 };
 
@@ -73,6 +78,8 @@ struct ebc_hook_ops {
 extern const struct ebc_hook_ops ebc_hook_tc_ops;
 extern const struct ebc_hook_ops ebc_hook_xdp_ops;
 extern const struct ebc_hook_ops ebc_hook_trace_ops;
+extern const struct ebc_hook_ops ebc_hook_xdphook_ops;
+extern const struct ebc_hook_ops ebc_hook_xdpprog_ops;
 
 /* How the filter is translated for a hook family: the ancillary data it can answer. */
 void ebc_hook__xlate_opts(enum ebc_tap_kind kind, struct ebc_xlate_opts *opts);

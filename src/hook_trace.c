@@ -88,9 +88,7 @@ static void trace_close(struct ebc_tap *tap)
 static void pick_progs(struct trace_bpf *skel, const struct mech *m, enum ebc_trace_kind kind,
 		       struct bpf_program **progs)
 {
-	struct bpf_program *all[] = { skel->progs.ebc_trace, skel->progs.ebc_kprobe,
-				      skel->progs.ebc_kret_entry, skel->progs.ebc_kret_exit,
-				      skel->progs.ebc_trace_replay };
+	struct bpf_program *prog;
 
 	progs[0] = progs[1] = NULL;
 	if (!m)
@@ -101,8 +99,8 @@ static void pick_progs(struct trace_bpf *skel, const struct mech *m, enum ebc_tr
 		progs[0] = skel->progs.ebc_kret_exit, progs[1] = skel->progs.ebc_kret_entry;
 	else
 		progs[0] = skel->progs.ebc_kprobe;
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		bpf_program__set_autoload(all[i], all[i] == progs[0] || all[i] == progs[1]);
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, prog == progs[0] || prog == progs[1]);
 }
 
 static int configure(struct trace_bpf *skel, const struct ebc_tap *tap, const struct mech *m,

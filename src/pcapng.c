@@ -196,6 +196,8 @@ static void build_epb(struct blk *b, const void *arg, uint32_t total)
 		blk_opt(b, EBC_PCAPNG_EPB_FLAGS, &p->flags, sizeof(p->flags));
 	if (p->has_dropcount)
 		blk_opt_u64(b, EBC_PCAPNG_EPB_DROPCOUNT, p->dropcount);
+	if (p->has_packetid)
+		blk_opt_u64(b, EBC_PCAPNG_EPB_PACKETID, p->packetid);
 	if (p->verdict_type >= 0)
 		blk_opt_verdict(b, p->verdict_type, p->verdict);
 	if (p->has_pid) {

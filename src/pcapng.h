@@ -83,6 +83,8 @@ struct ebc_pcapng_pkt {
 	uint64_t verdict;	/* 8-byte value for TC and XDP verdicts */
 	bool has_pid;
 	uint32_t pid, tid;	/* epb option 8 */
+	bool has_packetid;
+	uint64_t packetid;	/* epb_packetid (5): copies of one packet share it */
 	const char *comment;	/* opt_comment; NULL = none */
 };
 

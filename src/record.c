@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdio.h>
 #include <string.h>
+#include <net/if.h>
 #include "kbtf.h"
 #include "record.h"
 
@@ -36,6 +37,10 @@ const char *ebc_record__hook_name(int hook)
 		return "xdp";
 	case EBC_HOOK_TRACE:
 		return "trace";
+	case EBC_HOOK_XDP_ENTRY:
+		return "xdp-entry";
+	case EBC_HOOK_XDP_EXIT:
+		return "xdp-exit";
 	}
 	return "unknown";
 }
@@ -70,6 +75,32 @@ void ebc_record__trace_names(struct ebc_rec_names *names, const char *tap, struc
 	names->ksyms = ksyms;
 }
 
+void ebc_record__hook_names(struct ebc_rec_names *names)
+{
+	memset(names, 0, sizeof(*names));
+	snprintf(names->prefix[0], sizeof(names->prefix[0]), "hook=%s",
+		 ebc_record__hook_name(EBC_HOOK_XDP));
+	names->by_ifindex = true;
+}
+
+/* The device's name, from a small cache; the kernel is asked once per device. */
+static const char *dev_name(struct ebc_rec_names *names, unsigned int ifindex)
+{
+	size_t n = sizeof(names->devs) / sizeof(names->devs[0]), i;
+	char buf[IF_NAMESIZE];
+
+	for (i = 0; i < n && names->devs[i].ifindex; i++)
+		if (names->devs[i].ifindex == ifindex)
+			return names->devs[i].name;
+	if (!if_indextoname(ifindex, buf))
+		return "-";
+	if (i == n)
+		i = ifindex % n;	/* full: replace one */
+	names->devs[i].ifindex = ifindex;
+	snprintf(names->devs[i].name, sizeof(names->devs[i].name), "%s", buf);
+	return names->devs[i].name;
+}
+
 /* Where a trace tap saw the packet: device, namespace, CPU, drop reason and place. */
 static int format_trace(char *buf, size_t len, const struct ebc_rec_names *names,
 			const struct ebc_rec *rec)
@@ -102,27 +133,38 @@ static int format_trace(char *buf, size_t len, const struct ebc_rec_names *names
 	return n;
 }
 
-static void format_comment(char *buf, size_t len, const struct ebc_rec_names *names,
+static bool is_xdp(int hook)
+{
+	return hook == EBC_HOOK_XDP || hook == EBC_HOOK_XDP_ENTRY || hook == EBC_HOOK_XDP_EXIT;
+}
+
+static void format_comment(char *buf, size_t len, struct ebc_rec_names *names,
 			   const struct ebc_rec *rec)
 {
 	int n;
 
 	if (names->trace)
 		n = format_trace(buf, len, names, rec);
+	else if (names->by_ifindex)
+		n = snprintf(buf, len, "%s if=%s ifindex=%u cpu=%u", names->prefix[0],
+			     dev_name(names, rec->ifindex), rec->ifindex, rec->cpu);
 	else
-		n = snprintf(buf, len, "%s cpu=%u", names->prefix[rec->hook == EBC_HOOK_TC_EGRESS],
+		n = snprintf(buf, len, "%s cpu=%u",
+			     names->prefix[rec->hook == EBC_HOOK_TC_EGRESS ||
+					   rec->hook == EBC_HOOK_XDP_EXIT],
 			     rec->cpu);
 
-	if (n > 0 && (size_t)n < len && rec->hook == EBC_HOOK_XDP &&
-	    (rec->flags & EBC_REC_F_VERDICT))
+	if (n > 0 && (size_t)n < len && is_xdp(rec->hook) && (rec->flags & EBC_REC_F_VERDICT))
 		n += snprintf(buf + n, len - n, " xdp=%s", ebc_record__xdp_action(rec->verdict));
+	if (n > 0 && (size_t)n < len && names->suffix[0])
+		n += snprintf(buf + n, len - n, " %s", names->suffix);
 	if (n > 0 && (size_t)n < len && (rec->flags & EBC_REC_F_PID))
 		snprintf(buf + n, len - n, " pid=%u tid=%u comm=%.*s", rec->pid, rec->tid,
 			 EBC_COMM_LEN, rec->comm);
 }
 
 void ebc_record__to_pkt(struct ebc_pcapng_pkt *pkt, char *comment, size_t comment_len,
-			const struct ebc_rec_names *names, const struct ebc_rec *rec,
+			struct ebc_rec_names *names, const struct ebc_rec *rec,
 			const void *data, uint64_t mono_to_real)
 {
 	*pkt = (struct ebc_pcapng_pkt){
@@ -140,9 +182,12 @@ void ebc_record__to_pkt(struct ebc_pcapng_pkt *pkt, char *comment, size_t commen
 		.comment = comment,
 	};
 	if (rec->flags & EBC_REC_F_VERDICT) {
-		pkt->verdict_type = rec->hook == EBC_HOOK_XDP ? EBC_PCAPNG_VERDICT_XDP :
-								 EBC_PCAPNG_VERDICT_TC;
+		pkt->verdict_type = is_xdp(rec->hook) ? EBC_PCAPNG_VERDICT_XDP : EBC_PCAPNG_VERDICT_TC;
 		pkt->verdict = (uint64_t)(int64_t)rec->verdict;
+	}
+	if (rec->flags & EBC_REC_F_PKTID) {
+		pkt->has_packetid = true;
+		pkt->packetid = rec->trace.packet_id;
 	}
 	if (rec->flags & EBC_REC_F_VLAN)
 		insert_vlan(pkt, rec, data);
@@ -152,4 +197,15 @@ void ebc_record__to_pkt(struct ebc_pcapng_pkt *pkt, char *comment, size_t commen
 		pkt->tid = rec->tid;
 	}
 	format_comment(comment, comment_len, names, rec);
+}
+
+void ebc_record__xdpprog_names(struct ebc_rec_names *names, const char *ifname,
+			       unsigned int ifindex, const char *prog, unsigned int prog_id)
+{
+	memset(names, 0, sizeof(*names));
+	snprintf(names->prefix[0], sizeof(names->prefix[0]), "hook=%s if=%s ifindex=%u",
+		 ebc_record__hook_name(EBC_HOOK_XDP_ENTRY), ifname, ifindex);
+	snprintf(names->prefix[1], sizeof(names->prefix[1]), "hook=%s if=%s ifindex=%u",
+		 ebc_record__hook_name(EBC_HOOK_XDP_EXIT), ifname, ifindex);
+	snprintf(names->suffix, sizeof(names->suffix), "prog=%s id=%u", prog, prog_id);
 }

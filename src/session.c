@@ -4,10 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <dirent.h>
+#include <limits.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <pcap/dlt.h>
 #include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include "capture.h"
 #include "session.h"
 #include "hook.h"
@@ -69,7 +74,9 @@ static uint64_t clock_ns(clockid_t id)
 static const struct ebc_hook_ops *tap_ops(enum ebc_tap_kind kind)
 {
 	return kind == EBC_TAP_XDP ? &ebc_hook_xdp_ops :
-	       kind == EBC_TAP_TRACE ? &ebc_hook_trace_ops : &ebc_hook_tc_ops;
+	       kind == EBC_TAP_TRACE ? &ebc_hook_trace_ops :
+	       kind == EBC_TAP_XDPHOOK ? &ebc_hook_xdphook_ops :
+	       kind == EBC_TAP_XDPPROG ? &ebc_hook_xdpprog_ops : &ebc_hook_tc_ops;
 }
 
 static int add_tap(struct ebc_session *c, const struct ebc_iface *ifc, enum ebc_tap_kind kind)
@@ -94,6 +101,9 @@ static int add_tap(struct ebc_session *c, const struct ebc_iface *ifc, enum ebc_
 	return 0;
 }
 
+static int select_xdp(struct ebc_session *c, const struct ebc_iface *ifc, char *errbuf,
+		      size_t len);
+
 static int select_one(struct ebc_session *c, enum ebc_tap_kind kind, char *errbuf, size_t len)
 {
 	struct ebc_iface ifc;
@@ -110,7 +120,134 @@ static int select_one(struct ebc_session *c, enum ebc_tap_kind kind, char *errbu
 			   "(Ethernet, loopback and raw-IP devices are)", ifc.name, ifc.arphrd);
 		return -EOPNOTSUPP;
 	}
+	if (kind == EBC_TAP_XDP)
+		return select_xdp(c, &ifc, errbuf, len);
 	return add_tap(c, &ifc, kind == EBC_TAP_ANY ? EBC_TAP_TC : kind);
+}
+
+/* ---- XDP: our own program, or the one already attached, traced ------------ */
+
+struct xdp_target {
+	unsigned int id;
+	char name[64];
+};
+
+static int prog_name(unsigned int id, char *name, size_t len)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 n = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(id), err;
+
+	if (fd < 0)
+		return -errno;
+	err = bpf_obj_get_info_by_fd(fd, &info, &n);
+	close(fd);
+	if (!err)
+		snprintf(name, len, "%s", info.name);
+	return err;
+}
+
+/*
+ * The programs a libxdp dispatcher runs, from the pins libxdp keeps in
+ * <bpffs>/xdp/dispatch-IFINDEX-ID/progN-prog; none found: the dispatcher itself.
+ */
+static size_t dispatcher_progs(unsigned int ifindex, unsigned int id, struct xdp_target *out,
+			       size_t max)
+{
+	char dir[128], path[PATH_MAX];
+	struct dirent *e;
+	size_t n = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/sys/fs/bpf/xdp/dispatch-%u-%u", ifindex, id);
+	d = opendir(dir);
+	while (d && (e = readdir(d)) && n < max) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+		int fd;
+
+		if (strncmp(e->d_name, "prog", 4) || !strstr(e->d_name, "-prog"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len)) {
+			out[n].id = info.id;
+			snprintf(out[n].name, sizeof(out[n].name), "%s", info.name);
+			n++;
+		}
+		close(fd);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Which attached programs --xdp-prog names (by name or id; NULL: all of them). */
+static bool prog_wanted(const char *want, const struct xdp_target *t)
+{
+	char id[16];
+
+	snprintf(id, sizeof(id), "%u", t->id);
+	return !want || !strcmp(want, "all") || !strcmp(want, t->name) || !strcmp(want, id);
+}
+
+static int add_xdpprog_taps(struct ebc_session *c, const struct ebc_iface *ifc,
+			    const struct xdp_target *progs, size_t n, char *errbuf, size_t len)
+{
+	size_t added = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < n && !err; i++) {
+		struct ebc_tap *tap;
+
+		if (!prog_wanted(c->cfg->xdp_prog, &progs[i]))
+			continue;
+		err = add_tap(c, ifc, EBC_TAP_XDPPROG);
+		if (err)
+			break;
+		tap = &c->taps[c->ntaps - 1].tap;
+		tap->xdp_prog_id = progs[i].id;
+		snprintf(tap->xdp_prog_name, sizeof(tap->xdp_prog_name), "%s", progs[i].name);
+		tap->xdp_capture = c->cfg->xdp_capture;
+		tap->verdicts = c->cfg->verdicts;
+		added++;
+	}
+	if (!err && !added) {
+		ebc_errbuf(errbuf, len, "no XDP program %s runs on %s (%s, id %u, is there)",
+			   c->cfg->xdp_prog, ifc->name, progs[0].name, progs[0].id);
+		err = -ENOENT;
+	}
+	return err;
+}
+
+/*
+ * A device with no XDP program gets ours; one with a program keeps it, and
+ * that program is traced (its verdicts are what the user wants to see).
+ */
+static int select_xdp(struct ebc_session *c, const struct ebc_iface *ifc, char *errbuf,
+		      size_t len)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct xdp_target progs[16];
+	size_t n = 1;
+
+	if (bpf_xdp_query(ifc->ifindex, 0, &q) || !(q.prog_id | q.drv_prog_id | q.skb_prog_id))
+		return add_tap(c, ifc, EBC_TAP_XDP);
+	progs[0].id = q.prog_id ? q.prog_id : q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id;
+	if (prog_name(progs[0].id, progs[0].name, sizeof(progs[0].name)))
+		snprintf(progs[0].name, sizeof(progs[0].name), "?");
+	if (!strcmp(progs[0].name, "xdp_dispatcher")) {
+		struct xdp_target d = progs[0];
+
+		n = dispatcher_progs(ifc->ifindex, d.id, progs, sizeof(progs) / sizeof(progs[0]));
+		if (!n)
+			progs[0] = d, n = 1;
+	}
+	ebc_info("%s has XDP program %s (id %u): tracing it", ifc->name, progs[0].name,
+		 progs[0].id);
+	return add_xdpprog_taps(c, ifc, progs, n, errbuf, len);
 }
 
 /*
@@ -136,7 +273,8 @@ static int select_many(struct ebc_session *c, enum ebc_tap_kind kind, bool up_on
 			ebc_debug("skipping %s (%s)", list[i].name, list[i].up ? "link type" : "down");
 			continue;
 		}
-		err = add_tap(c, &list[i], kind);
+		err = kind == EBC_TAP_XDP ? select_xdp(c, &list[i], errbuf, len) :
+					    add_tap(c, &list[i], kind);
 		ebc_info("capturing on %s", list[i].name);
 	}
 	free(list);
@@ -292,8 +430,27 @@ static int select_trace(struct ebc_session *c, char *errbuf, size_t len)
 	return add_trace_taps(c, &t);
 }
 
+/* A hook map: one interface for every packet its XDP programs pass through us. */
+static int select_hook(struct ebc_session *c)
+{
+	struct ebc_iface ifc = { .up = true, .dlt = DLT_EN10MB, .linktype = 1 };
+	struct ebc_tap *tap;
+	int err;
+
+	snprintf(ifc.name, sizeof(ifc.name), "xdphook");
+	err = add_tap(c, &ifc, EBC_TAP_XDPHOOK);
+	if (err)
+		return err;
+	tap = &c->taps[c->ntaps - 1].tap;
+	tap->hook_path = c->cfg->xdp_hook;
+	tap->verdicts = c->cfg->verdicts;
+	return 0;
+}
+
 static int select_taps(struct ebc_session *c, char *errbuf, size_t len)
 {
+	if (c->cfg->kind == EBC_TAP_XDPHOOK)
+		return select_hook(c);
 	if (c->cfg->kind == EBC_TAP_TRACE)
 		return select_trace(c, errbuf, len);
 	if (c->cfg->device)
@@ -366,6 +523,11 @@ static void tap_names(struct ebc_session *c, struct tap_state *t)
 {
 	if (t->tap.kind == EBC_TAP_TRACE)
 		ebc_record__trace_names(&t->names, t->tap.trace.name, c->kbtf, c->ksyms);
+	else if (t->tap.kind == EBC_TAP_XDPHOOK)
+		ebc_record__hook_names(&t->names);
+	else if (t->tap.kind == EBC_TAP_XDPPROG)
+		ebc_record__xdpprog_names(&t->names, t->tap.ifc.name, t->tap.ifc.ifindex,
+					  t->tap.xdp_prog_name, t->tap.xdp_prog_id);
 	else
 		ebc_record__names(&t->names, t->tap.ifc.name, t->tap.ifc.ifindex,
 				  t->tap.kind == EBC_TAP_XDP);
@@ -429,7 +591,9 @@ static void open_owners(struct ebc_session *c)
 	char why[256];
 	int err;
 
-	if (c->cfg->kind == EBC_TAP_XDP || c->cfg->kind == EBC_TAP_TRACE)
+	if (c->cfg->kind == EBC_TAP_XDP || c->cfg->kind == EBC_TAP_XDPHOOK ||
+	    c->cfg->kind == EBC_TAP_XDPPROG ||
+	    c->cfg->kind == EBC_TAP_TRACE)
 		return;	/* XDP runs before any socket is known; trace taps read "current" */
 	err = ebc_owners__open(&c->owners, why, sizeof(why));
 	if (err) {
@@ -533,6 +697,14 @@ static void describe_tap(const struct ebc_session *c, size_t i, char *name, size
 		snprintf(name, nlen, "%s%s", tap->trace.name, t->companion ? ":ip" : "");
 		snprintf(desc, dlen, "%s %s (%s)%s", what, tap->trace.target, mech ? mech : "?",
 			 t->companion ? ": packets without a MAC header, from the IP header" : "");
+	} else if (tap->kind == EBC_TAP_XDPPROG) {
+		snprintf(name, nlen, "xdp:%s:%s", tap->ifc.name, tap->xdp_prog_name);
+		snprintf(desc, dlen, "XDP program %s (id %u) on %s, traced with %s",
+			 tap->xdp_prog_name, tap->xdp_prog_id, tap->ifc.name, tap->mech);
+	} else if (tap->kind == EBC_TAP_XDPHOOK) {
+		snprintf(name, nlen, "xdphook:%s", tap->hook_path);
+		snprintf(desc, dlen, "verdicts of the XDP programs that tail-call %s (%s)",
+			 tap->hook_path, tap->mech);
 	} else if (tap->kind == EBC_TAP_XDP) {
 		snprintf(name, nlen, "xdp:%s", tap->ifc.name);
 		snprintf(desc, dlen, "XDP hook of %s (%s mode)", tap->ifc.name, tap->mech);

@@ -10,6 +10,10 @@ version=$(sed -n 's/^AC_INIT(\[ebpfcap\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/con
 is "$("$EBPFCAP" --version)" "ebpfcap $version" "--version prints the configured version"
 "$EBPFCAP" --help | grep -q '^Usage: ebpfcap '
 ok $? "--help starts with the usage line"
+"$EBPFCAP" --help >"$TEST_TMP/help"
+grep -q 'xdphook:PATH' "$TEST_TMP/help" && grep -q -- '--verdicts LIST' "$TEST_TMP/help" &&
+	grep -q -- '--xdp-hook PATH' "$TEST_TMP/help"
+ok $? "--help lists -i xdphook:PATH, --verdicts and --xdp-hook"
 
 # tshark first asks with --extcap-version=4.0, and again without it if that fails.
 with=$("$EBPFCAP" --extcap-interfaces --extcap-version=4.0)
@@ -33,8 +37,8 @@ done
 # Trace interfaces: no device to pick; the tracepoints come from the kernel's BTF, with
 # their groups when tracefs is readable (else bare names, which -i tp:NAME also takes).
 for ifc in ebpfcap-drops ebpfcap-tracepoint ebpfcap-kfunc; do
-	is "$(grep -cE '\{call=--(device|direction|xdp-mode|tc-mode)\}' "$TEST_TMP/config.$ifc")" 0 \
-		"--extcap-config for $ifc: no device, direction, xdp-mode or tc-mode"
+	is "$(grep -cE '\{call=--(device|direction|xdp-mode|xdp-hook|verdicts|tc-mode)\}' "$TEST_TMP/config.$ifc")" 0 \
+		"--extcap-config for $ifc: no device, direction, xdp-mode, xdp-hook, verdicts or tc-mode"
 	grep -q '^arg {number=[0-9]*}{call=--trace-mode}{display=[^}]*}{type=selector}' "$TEST_TMP/config.$ifc" &&
 		grep -q '{call=--all-netns}{display=[^}]*}{type=boolflag}' "$TEST_TMP/config.$ifc"
 	ok $? "--extcap-config for $ifc: trace-mode selector and all-netns boolflag"
@@ -104,6 +108,22 @@ is "$?/$(cat "$TEST_TMP/err")" "0/" "ebpfcap-kfunc takes Wireshark's --function,
 timeout 10 "$EBPFCAP" -i kfunc:ip_rcv:arg0 -c 1 >/dev/null 2>"$TEST_TMP/err"
 is "$?/$(cat "$TEST_TMP/err")" "1/ebpfcap: -i kfunc:ip_rcv:arg0: arguments count from 1 (arg1 is the first parameter)" \
 	"-i kfunc:FUNC:arg0: exit 1 and one line"
+# ebpfcap-xdp: a hook map (xdpcap's convention) instead of a device, and the verdicts to keep.
+grep -qE '^arg \{number=[0-9]+\}\{call=--xdp-hook\}\{display=Hook map \(xdpcap convention\)\}\{type=string\}\{tooltip=' \
+	"$TEST_TMP/config.ebpfcap-xdp" &&
+	grep -qE '^arg \{number=[0-9]+\}\{call=--verdicts\}\{display=Verdicts to capture \(hook map\)\}\{type=string\}\{default=aborted,drop,pass,tx,redirect\}' \
+		"$TEST_TMP/config.ebpfcap-xdp"
+ok $? "--extcap-config for ebpfcap-xdp: xdp-hook string, verdicts string with every verdict"
+! grep -q '{call=--xdp-hook}.*{default=' "$TEST_TMP/config.ebpfcap-xdp"
+ok $? "--extcap-config for ebpfcap-xdp: no default hook map (tshark passes none)"
+timeout 10 "$EBPFCAP" -i xdphook: -c 1 >/dev/null 2>"$TEST_TMP/err"
+is "$?/$(cat "$TEST_TMP/err")" \
+	"1/ebpfcap: -i xdphook: needs the path of a pinned hook map, e.g. -i xdphook:/sys/fs/bpf/xdp_hook" \
+	"-i xdphook: without a path: exit 1 and one line"
+timeout 10 "$EBPFCAP" -i xdphook:/sys/fs/bpf/xdp_hook --verdicts drop,dorp -c 1 >/dev/null 2>"$TEST_TMP/err"
+is "$?/$(cat "$TEST_TMP/err")" \
+	"1/ebpfcap: invalid verdict \"dorp\" for --verdicts: expected aborted, drop, pass, tx or redirect" \
+	"--verdicts with an unknown word: exit 1 and one line naming it"
 "$EBPFCAP" --extcap-config --extcap-interface ebpfcap-tc --extcap-reload-option device >"$TEST_TMP/reload"
 is "$(grep -vc '^value {arg=0}' "$TEST_TMP/reload")" 0 "--extcap-reload-option device: only the device values"
 "$EBPFCAP" --extcap-interfaces --nosuch >/dev/null 2>"$TEST_TMP/err"

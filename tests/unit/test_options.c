@@ -34,8 +34,8 @@ struct row {
 #define CAP_KFUNC "--capture", "--extcap-interface", "ebpfcap-kfunc", "--fifo", "/tmp/f"
 
 #define ALL_IFACES "ebpfcap, ebpfcap-tc, ebpfcap-xdp, ebpfcap-drops, ebpfcap-tracepoint or ebpfcap-kfunc"
-#define UNKNOWN_TAP(t) "unknown tap \"" t "\" (expected any, tc:DEV, xdp:DEV, DEV, drops, " \
-	"tp:[GROUP:]NAME, kfunc:FUNC or kretfunc:FUNC)"
+#define UNKNOWN_TAP(t) "unknown tap \"" t "\" (expected any, tc:DEV, xdp:DEV, xdphook:PATH, DEV, " \
+	"drops, tp:[GROUP:]NAME, kfunc:FUNC or kretfunc:FUNC)"
 /* Names at and past the limits: 63 per tracepoint part, 127 per function. */
 #define F63 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde"
 #define F64 F63 "f"
@@ -43,6 +43,12 @@ struct row {
 #define F128 F64 F64
 #define TRACE_ONLY_CLI "or capture with -i drops, tp:NAME, kfunc:FUNC or kretfunc:FUNC"
 #define TRACE_ONLY_EXT "or capture with ebpfcap-drops, ebpfcap-tracepoint or ebpfcap-kfunc"
+#define HOOK "/sys/fs/bpf/xdp_hook"
+#define VERDICT_WORDS "aborted, drop, pass, tx or redirect"
+#define HOOK_ONLY_CLI(v) "--verdicts applies to XDP taps only; drop --verdicts " v \
+	" or capture with -i xdp:DEV or -i xdphook:PATH"
+#define HOOK_ONLY_EXT(v) "--verdicts applies to XDP taps only; drop --verdicts " v \
+	" or capture with ebpfcap-xdp"
 
 static const struct row rows[] = {
 	/* standalone: modes and taps */
@@ -149,6 +155,66 @@ static const struct row rows[] = {
 	{ { "-i", "kfunc:ip_rcv", "--arg", "1" }, NULL,
 	  "--arg goes with --extcap-interface ebpfcap-kfunc; standalone, use -i kfunc:FUNC:argN" },
 	{ { "-i", "tc:drops" }, "kind=tc;device=drops", NULL },
+	/* XDP verdicts through a hook map (xdpcap's convention) */
+	{ { "-i", "xdphook:" HOOK }, "mode=capture;kind=xdphook;hook=" HOOK ";verdicts=0x1f;"
+				      "device=(null);dir=in;xdp=auto", NULL },
+	{ { "-i", "xdphook:/a:b" }, "kind=xdphook;hook=/a:b", NULL },
+	{ { "-i", "xdphook:" HOOK, "-Q", "in" }, "kind=xdphook;dir=in", NULL },
+	{ { "-i", "xdphook:" HOOK, "udp" }, "kind=xdphook;filter=udp", NULL },
+	{ { "-i", "xdphookx" }, "kind=tc;device=xdphookx;hook=(null)", NULL },
+	{ { "-i", "xdphook:" }, NULL,
+	  "-i xdphook: needs the path of a pinned hook map, e.g. -i xdphook:/sys/fs/bpf/xdp_hook" },
+	{ { "-i", "xdphook" }, NULL,
+	  "-i xdphook needs the path of a pinned hook map, e.g. -i xdphook:/sys/fs/bpf/xdp_hook" },
+	{ { "-i", "xdphook:xdp_hook" }, NULL,
+	  "invalid hook map path \"xdp_hook\" (expected an absolute path, e.g. -i xdphook:/sys/fs/bpf/xdp_hook)" },
+	{ { "-i", "xdphook:./xdp_hook" }, NULL,
+	  "invalid hook map path \"./xdp_hook\" (expected an absolute path, e.g. -i xdphook:/sys/fs/bpf/xdp_hook)" },
+	{ { "-i", "xdphook:" HOOK, "--verdicts", "drop" }, "kind=xdphook;verdicts=0x2", NULL },
+	{ { "-i", "xdphook:" HOOK, "--verdicts", "aborted" }, "verdicts=0x1", NULL },
+	{ { "-i", "xdphook:" HOOK, "--verdicts", "pass" }, "verdicts=0x4", NULL },
+	{ { "-i", "xdphook:" HOOK, "--verdicts", "tx" }, "verdicts=0x8", NULL },
+	{ { "-i", "xdphook:" HOOK, "--verdicts", "redirect" }, "verdicts=0x10", NULL },
+	{ { "-i", "xdphook:" HOOK, "--verdicts", "aborted,drop,pass,tx,redirect" }, "verdicts=0x1f", NULL },
+	{ { "-i", "xdphook:" HOOK, "--verdicts=DROP,Pass" }, "verdicts=0x6", NULL },
+	{ { "-i", "xdphook:" HOOK, "--verdicts", "XDP_DROP,xdp_tx,XDP_Redirect" }, "verdicts=0x1a", NULL },
+	{ { "-i", "xdphook:" HOOK, "--verdicts", " drop , tx " }, "verdicts=0xa", NULL },
+	{ { "-i", "xdphook:" HOOK, "--verdicts", "drop,,pass," }, "verdicts=0x6", NULL },
+	{ { "-i", "xdphook:" HOOK, "--verdicts", "drop,drop" }, "verdicts=0x2", NULL },
+	{ { "-i", "xdphook:" HOOK, "--verdicts", "drop,dorp" }, NULL,
+	  "invalid verdict \"dorp\" for --verdicts: expected " VERDICT_WORDS },
+	{ { "-i", "xdphook:" HOOK, "--verdicts", "XDP_FOO" }, NULL,
+	  "invalid verdict \"XDP_FOO\" for --verdicts: expected " VERDICT_WORDS },
+	{ { "-i", "xdphook:" HOOK, "--verdicts", "drop pass" }, NULL,
+	  "invalid verdict \"drop pass\" for --verdicts: expected " VERDICT_WORDS },
+	{ { "-i", "xdphook:" HOOK, "--verdicts", "xdp_" }, NULL,
+	  "invalid verdict \"xdp_\" for --verdicts: expected " VERDICT_WORDS },
+	{ { "-i", "xdphook:" HOOK, "--verdicts", "" }, NULL,
+	  "--verdicts names no verdict (expected " VERDICT_WORDS ", comma-separated)" },
+	{ { "-i", "xdphook:" HOOK, "--verdicts", " , " }, NULL,
+	  "--verdicts names no verdict (expected " VERDICT_WORDS ", comma-separated)" },
+	{ { "-i", "xdphook:" HOOK, "--verdicts" }, NULL, "missing value for --verdicts" },
+	{ { "-i", "xdphook:" HOOK, "--device", "eth0" }, NULL,
+	  "a hook map captures on the devices its XDP program runs on; drop --device eth0" },
+	{ { "-i", "xdphook:" HOOK, "--xdp-mode", "native" }, NULL,
+	  "a hook map's XDP program is attached by its owner; drop --xdp-mode native" },
+	{ { "-i", "xdphook:" HOOK, "-Q", "out" }, NULL, "xdp captures ingress only; drop -Q out" },
+	{ { "-i", "xdphook:" HOOK, "--direction", "bidirectional" }, NULL,
+	  "xdp captures ingress only; drop --direction bidirectional" },
+	{ { "-i", "xdphook:" HOOK, "--tc-mode", "tcx" }, NULL,
+	  "--tc-mode applies to tc taps only; drop --tc-mode tcx" },
+	{ { "-i", "xdphook:" HOOK, "--trace-mode", "btf" }, NULL,
+	  "--trace-mode applies to trace taps only; drop --trace-mode btf " TRACE_ONLY_CLI },
+	{ { "-i", "xdphook:" HOOK, "--all-netns" }, NULL,
+	  "--all-netns applies to trace taps only; drop --all-netns " TRACE_ONLY_CLI },
+	{ { "-i", "xdp:eth0", "--verdicts", "drop" }, "kind=xdp;device=eth0;hook=(null)", NULL },
+	{ { "--verdicts", "aborted,drop,pass,tx,redirect" }, NULL,
+	  HOOK_ONLY_CLI("aborted,drop,pass,tx,redirect") },
+	{ { "-i", "drops", "--verdicts", "pass" }, NULL, HOOK_ONLY_CLI("pass") },
+	{ { "--xdp-hook", HOOK }, NULL,
+	  "--xdp-hook goes with --extcap-interface ebpfcap-xdp; standalone, use -i xdphook:PATH" },
+	{ { "-i", "xdphook:" HOOK, "--xdp-hook", HOOK }, NULL,
+	  "--xdp-hook goes with --extcap-interface ebpfcap-xdp; standalone, use -i xdphook:PATH" },
 	/* filters */
 	{ { "-i", "tc:eth0", "udp", "port", "53" }, "filter=udp port 53;kind=tc", NULL },
 	{ { "udp", "port", "53", "-c", "5" }, "filter=udp port 53;count=5", NULL },
@@ -273,6 +339,34 @@ static const struct row rows[] = {
 	{ { CAP_XDP, "--device", "eth0", "--xdp-mode", "generic" }, "kind=xdp;xdp=generic;dir=in", NULL },
 	{ { CAP_XDP, "--direction", "egress" }, NULL,
 	  "xdp captures ingress only; drop --direction egress" },
+	/* ebpfcap-xdp with a hook map; Wireshark passes the interface's --device and --xdp-mode too */
+	{ { CAP_XDP, "--device", "eth0", "--xdp-hook", "/sys/fs/bpf/x", "--verdicts", "drop" },
+	  "mode=capture;kind=xdphook;hook=/sys/fs/bpf/x;verdicts=0x2;device=(null);dir=in", NULL },
+	{ { CAP_XDP, "--device", "eth0", "--xdp-mode", "native", "--xdp-hook", HOOK,
+	    "--verdicts", "aborted,drop,pass,tx,redirect", "--snaplen", "128" },
+	  "kind=xdphook;hook=" HOOK ";verdicts=0x1f;device=(null);xdp=auto;snaplen=128", NULL },
+	{ { CAP_XDP, "--xdp-hook", HOOK }, "kind=xdphook;verdicts=0x1f", NULL },
+	{ { CAP_XDP, "--device", "eth0", "--xdp-hook", "" }, "kind=xdp;hook=(null);device=eth0", NULL },
+	{ { CAP_XDP, "--device", "eth0", "--verdicts", "aborted,drop,pass,tx,redirect" },
+	  "kind=xdp;device=eth0;hook=(null)", NULL },
+	{ { CAP_XDP, "--device", "eth0", "--verdicts", "drop" }, "kind=xdp;device=eth0;hook=(null)",
+	  NULL },
+	{ { CAP_TC, "--verdicts", "aborted,drop,pass,tx,redirect" }, NULL,
+	  HOOK_ONLY_EXT("aborted,drop,pass,tx,redirect") },
+	{ { CAP_XDP, "--xdp-hook", "xdp_hook" }, NULL,
+	  "invalid hook map path \"xdp_hook\" (expected an absolute path, e.g. --xdp-hook /sys/fs/bpf/xdp_hook)" },
+	{ { CAP_XDP, "--xdp-hook", HOOK, "--verdicts", "bogus" }, NULL,
+	  "invalid verdict \"bogus\" for --verdicts: expected " VERDICT_WORDS },
+	{ { CAP_XDP, "--xdp-hook", HOOK, "--direction", "egress" }, NULL,
+	  "xdp captures ingress only; drop --direction egress" },
+	{ { CAP_XDP, "--xdp-hook", HOOK, "--all-netns" }, NULL,
+	  "--all-netns applies to trace taps only; drop --all-netns " TRACE_ONLY_EXT },
+	{ { CAP_TC, "--xdp-hook", HOOK }, NULL,
+	  "--xdp-hook applies to ebpfcap-xdp only; drop --xdp-hook " HOOK },
+	{ { CAP_DROPS, "--xdp-hook", HOOK }, NULL,
+	  "--xdp-hook applies to ebpfcap-xdp only; drop --xdp-hook " HOOK },
+	{ { "--extcap-config", "--extcap-interface", "ebpfcap-xdp", "--xdp-hook", HOOK },
+	  "mode=config;kind=xdphook;hook=" HOOK, NULL },
 	{ { CAP_TC, "--xdp-mode", "native" }, NULL,
 	  "--xdp-mode applies to xdp taps only; drop --xdp-mode native or capture with ebpfcap-xdp" },
 	{ { CAP_ANY, "--device", "" }, "device=(null)", NULL },
@@ -360,7 +454,10 @@ static const char *mode_name(enum ebc_mode m)
 /* The config field called key, as text. */
 static bool field(const struct ebc_config *c, const char *key, char *buf, size_t len)
 {
-	static const char *const kinds[] = { "any", "tc", "xdp", "trace" };
+	static const char *const kinds[] = {
+		[EBC_TAP_ANY] = "any", [EBC_TAP_TC] = "tc", [EBC_TAP_XDP] = "xdp",
+		[EBC_TAP_TRACE] = "trace", [EBC_TAP_XDPHOOK] = "xdphook",
+	};
 	static const char *const traces[] = { "tp", "kfunc", "kretfunc" };
 	static const char *const tmodes[] = { "auto", "btf", "raw" };
 	static const char *const dirs[] = { "both", "in", "out" };
@@ -383,6 +480,8 @@ static bool field(const struct ebc_config *c, const char *key, char *buf, size_t
 	else if (!strcmp(key, "targ")) snprintf(buf, len, "%u", c->trace_arg);
 	else if (!strcmp(key, "tmode")) S(tmodes[c->trace_mode]);
 	else if (!strcmp(key, "netns")) snprintf(buf, len, "%d", c->all_netns);
+	else if (!strcmp(key, "hook")) S(c->xdp_hook);
+	else if (!strcmp(key, "verdicts")) snprintf(buf, len, "%#x", c->verdicts);
 	else if (!strcmp(key, "snaplen")) snprintf(buf, len, "%u", c->snaplen);
 	else if (!strcmp(key, "count")) snprintf(buf, len, "%llu", c->count);
 	else if (!strcmp(key, "ring")) snprintf(buf, len, "%u", c->ring_mb);
@@ -770,6 +869,16 @@ static void test_config(const char *iface)
 	a = find_arg(args, nargs, "--xdp-mode");
 	tap_ok(xdp ? a && !strcmp(a->type, "radio") && a->nvalues == 3 && a->ndefaults == 1 : !a,
 	       "%s: xdp-mode radio %s", iface, xdp ? "present" : "absent");
+	a = find_arg(args, nargs, "--xdp-hook");
+	tap_ok(xdp ? a && !strcmp(a->type, "string") && !a->def[0] &&
+		     !strcmp(a->display, "Hook map (xdpcap convention)") &&
+		     !strcmp(a->tooltip, "Path of a pinned prog array an XDP program tail-calls on exit "
+			     "(see README): capture its verdicts instead of attaching an XDP program") : !a,
+	       "%s: xdp-hook string, empty by default, %s", iface, xdp ? "present" : "absent");
+	a = find_arg(args, nargs, "--verdicts");
+	tap_ok(xdp ? a && !strcmp(a->type, "string") && !strcmp(a->def, "aborted,drop,pass,tx,redirect") &&
+		     !strcmp(a->display, "Verdicts to capture (hook map)") : !a,
+	       "%s: verdicts string, every verdict by default, %s", iface, xdp ? "present" : "absent");
 	tap_ok(!find_arg(args, nargs, "--count"), "%s: count is not an extcap arg", iface);
 	if (!trace)
 		tap_ok(!find_arg(args, nargs, "--trace-mode") && !find_arg(args, nargs, "--all-netns"),
@@ -928,9 +1037,11 @@ static void test_help(void)
 		"how trace taps attach: btf (tp_btf,",
 		"standalone: -i tp:GROUP:NAME", " tracemode", " allnetns", " tracepoint", " function",
 		" ebpfcap_drops:", " ebpfcap_tracepoint:", " ebpfcap_kfunc: function on arg",
+		"xdphook:PATH", "--verdicts LIST", "--xdp-hook PATH", "standalone: -i xdphook:PATH",
+		"aborted, drop, pass, tx or", " ebpfcap_xdp: device snaplen xdpmode xdphook verdicts",
 	};
 	char *text = NULL;
-	int rc, missing = 0;
+	int rc, missing = 0, wide = 0;
 
 	CAPTURE(text, rc, (ebc_options__print_help(out), 0));
 	(void)rc;
@@ -950,10 +1061,10 @@ static void test_help(void)
 	for (char *save, *l = strtok_r(strstr(text, "\n\n"), "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		if (strlen(l) > 79) {
 			tap_diag("--help line of %zu columns: %s", strlen(l), l);
-			missing++;
+			wide++;
 		}
 	}
-	tap_ok(!missing, "--help lines fit in 79 columns");
+	tap_ok(!wide, "--help lines fit in 79 columns");
 	free(text);
 }
 
