@@ -43,6 +43,7 @@ struct ebc_tap {
 	unsigned int verdicts;	/* XDPHOOK, XDPPROG: 1 << action to capture; 0: all */
 	unsigned int xdp_prog_id;	/* EBC_TAP_XDPPROG: the traced program */
 	char xdp_prog_name[64];
+	const char *xdp_attach;	/* how that program is attached: native, generic, ... */
 	enum ebc_xdp_capture xdp_capture;
 	void *priv;		/* the back end's state */
 };

@@ -13,6 +13,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/if_link.h>
 #include "capture.h"
 #include "session.h"
 #include "hook.h"
@@ -194,7 +195,8 @@ static bool prog_wanted(const char *want, const struct xdp_target *t)
 }
 
 static int add_xdpprog_taps(struct ebc_session *c, const struct ebc_iface *ifc,
-			    const struct xdp_target *progs, size_t n, char *errbuf, size_t len)
+			    const struct xdp_target *progs, size_t n, const char *attach_mode,
+			    char *errbuf, size_t len)
 {
 	size_t added = 0;
 	int err = 0;
@@ -211,6 +213,7 @@ static int add_xdpprog_taps(struct ebc_session *c, const struct ebc_iface *ifc,
 		tap->xdp_prog_id = progs[i].id;
 		snprintf(tap->xdp_prog_name, sizeof(tap->xdp_prog_name), "%s", progs[i].name);
 		tap->xdp_capture = c->cfg->xdp_capture;
+		tap->xdp_attach = attach_mode;
 		tap->verdicts = c->cfg->verdicts;
 		added++;
 	}
@@ -220,6 +223,22 @@ static int add_xdpprog_taps(struct ebc_session *c, const struct ebc_iface *ifc,
 		err = -ENOENT;
 	}
 	return err;
+}
+
+/* What bpf_xdp_query() says of how the program is attached. */
+static const char *xdp_attach_mode(__u8 mode)
+{
+	switch (mode) {
+	case XDP_ATTACHED_DRV:
+		return "native";
+	case XDP_ATTACHED_SKB:
+		return "generic";
+	case XDP_ATTACHED_HW:
+		return "offloaded";
+	case XDP_ATTACHED_MULTI:
+		return "several modes";
+	}
+	return "?";
 }
 
 /*
@@ -247,7 +266,7 @@ static int select_xdp(struct ebc_session *c, const struct ebc_iface *ifc, char *
 	}
 	ebc_info("%s has XDP program %s (id %u): tracing it", ifc->name, progs[0].name,
 		 progs[0].id);
-	return add_xdpprog_taps(c, ifc, progs, n, errbuf, len);
+	return add_xdpprog_taps(c, ifc, progs, n, xdp_attach_mode(q.attach_mode), errbuf, len);
 }
 
 /*
@@ -699,8 +718,9 @@ static void describe_tap(const struct ebc_session *c, size_t i, char *name, size
 			 t->companion ? ": packets without a MAC header, from the IP header" : "");
 	} else if (tap->kind == EBC_TAP_XDPPROG) {
 		snprintf(name, nlen, "xdp:%s:%s", tap->ifc.name, tap->xdp_prog_name);
-		snprintf(desc, dlen, "XDP program %s (id %u) on %s, traced with %s",
-			 tap->xdp_prog_name, tap->xdp_prog_id, tap->ifc.name, tap->mech);
+		snprintf(desc, dlen, "XDP program %s (id %u) on %s (%s), traced with %s",
+			 tap->xdp_prog_name, tap->xdp_prog_id, tap->ifc.name, tap->xdp_attach,
+			 tap->mech);
 	} else if (tap->kind == EBC_TAP_XDPHOOK) {
 		snprintf(name, nlen, "xdphook:%s", tap->hook_path);
 		snprintf(desc, dlen, "verdicts of the XDP programs that tail-call %s (%s)",
