@@ -147,7 +147,7 @@ struct wepb {
 	uint32_t if_id, caplen, len;
 	uint64_t ts;
 	const uint8_t *data;
-	struct wopt flags, drop, pidtid;
+	struct wopt flags, drop, pidtid, pktid;
 	int vtype;
 	uint64_t verdict;
 	char comment[128];
@@ -218,7 +218,7 @@ static const struct optrule shb_rules[] = { { 1, -1 }, { 2, -1 }, { 3, -1 }, { 4
 static const struct optrule idb_rules[] = {
 	{ 1, -1 }, { 2, -1 }, { 3, -1 }, { 9, 1 }, { 11, -1 }, { 12, -1 },
 };
-static const struct optrule epb_rules[] = { { 1, -1 }, { 2, 4 }, { 4, 8 }, { 7, 9 }, { 8, 8 } };
+static const struct optrule epb_rules[] = { { 1, -1 }, { 2, 4 }, { 4, 8 }, { 5, 8 }, { 7, 9 }, { 8, 8 } };
 static const struct optrule isb_rules[] = {
 	{ 1, -1 }, { 2, 8 }, { 3, 8 }, { 4, 8 }, { 5, 8 }, { 6, 8 }, { 7, 8 },
 };
@@ -314,6 +314,8 @@ static void epb_opt(struct walk *wk, uint16_t code, const uint8_t *v, uint16_t l
 	}
 	if (code == 8)
 		e->pidtid = (struct wopt){ true, (uint64_t)rd32(v) << 32 | rd32(v + 4) };
+	if (code == 5)
+		e->pktid = (struct wopt){ true, rd64(v) };
 }
 
 static void isb_opt(struct walk *wk, uint16_t code, const uint8_t *v, uint16_t len)
@@ -495,7 +497,8 @@ static const struct ebc_pcapng_pkt eth_pkts[] = {
 	{ .if_id = 0, .ts = T0, .caplen = 60, .len = 60, NO_VERDICT },
 	{ .if_id = 0, .ts = T0 + 1, .caplen = 64, .len = 1514, .flags = EBC_PCAPNG_DIR_INBOUND,
 	  .has_dropcount = true, .dropcount = 7, .verdict_type = EBC_PCAPNG_VERDICT_TC, .verdict = 2,
-	  .has_pid = true, .pid = 4242, .tid = 4243, .comment = "every option, inbound" },
+	  .has_pid = true, .pid = 4242, .tid = 4243, .has_packetid = true,
+	  .packetid = 0x0100000000000007ull, .comment = "every option, inbound" },
 	{ .if_id = 1, .ts = T0_US + 5, .caplen = 61, .len = 61, .flags = EBC_PCAPNG_DIR_OUTBOUND,
 	  .verdict_type = EBC_PCAPNG_VERDICT_XDP, .verdict = 3, .comment = "xdp tx, microseconds" },
 	{ .if_id = 0, .ts = T0 + 1000000000ull, .caplen = 62, .len = 100,
@@ -589,6 +592,8 @@ static bool check_walk_epb(const struct fixture *fx, size_t i, const struct wepb
 		  e->vtype == p->verdict_type && e->verdict == (p->verdict_type >= 0 ? p->verdict : 0) &&
 		  e->pidtid.has == p->has_pid &&
 		  e->pidtid.v == (p->has_pid ? (uint64_t)p->pid << 32 | p->tid : 0) &&
+		  e->pktid.has == p->has_packetid &&
+		  e->pktid.v == (p->has_packetid ? p->packetid : 0) &&
 		  !strcmp(e->comment, p->comment ? p->comment : "");
 
 	if (!ok)
