@@ -29,7 +29,8 @@ const volatile __u32 ebc_filter_min = 2048;
 
 /* How far before skb->data a MAC header may start for us to copy it. */
 #define TRACE_PRE_MAX 1024
-#define TRACE_BUF_LEN EBC_SCRATCH_LEN
+/* Room for the bytes before skb->data and a whole snap length after them (GSO skbs pass 64 KiB). */
+#define TRACE_BUF_LEN (EBC_SNAPLEN_MAX + TRACE_PRE_MAX)
 #define MAC_UNSET 0xffff
 #define ARPHRD_ETHER 1
 #define ARPHRD_LOOPBACK 772
@@ -167,7 +168,7 @@ static __always_inline int trace_copy(struct trace_pkt *p, struct trace_buf *buf
 		p->copied = pre;
 		return 0;
 	}
-	n = ebc_clamp(n, TRACE_BUF_LEN - TRACE_PRE_MAX);
+	n = ebc_clamp(n, EBC_SNAPLEN_MAX);
 	if (ebc_use_dynptr) {
 		struct bpf_dynptr dp;
 
@@ -445,7 +446,7 @@ int ebc_trace_replay(void *ctx)
 	n = in->caplen;
 	if (!n)
 		return 0;
-	n = ebc_clamp(n, TRACE_BUF_LEN);
+	n = ebc_clamp(n, EBC_SCRATCH_LEN);	/* the input map holds no more */
 	if (bpf_probe_read_kernel(buf->data, n, in->data))
 		return 0;
 	if (ebc_need_anc) {

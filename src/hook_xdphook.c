@@ -39,6 +39,7 @@ struct hook_priv {
 	int reaper_fd;			/* our end of the reaper's pipe, or -1 */
 	pid_t reaper;
 	bool frags;
+	bool no_attach_type;	/* loaded with expected attach type 0, as some loaders do */
 };
 
 static struct bpf_program *slot_prog(struct xdp_bpf *skel, unsigned int slot)
@@ -142,11 +143,40 @@ static void hook_close(struct ebc_tap *tap)
 	tap->priv = NULL;
 }
 
+/* What a pinned object is: "bpf-map", "bpf-prog", ... from its anon inode's name. */
+static void obj_kind(int fd, char *kind, size_t len)
+{
+	char link[64], target[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	target[n > 0 ? n : 0] = '\0';
+	snprintf(kind, len, "%s", strncmp(target, "anon_inode:", 11) ? target : target + 11);
+}
+
+/* Whether a program already uses the map (its fdinfo names the owner's type). */
+static bool map_owned(int fd)
+{
+	char path[64], line[128];
+	bool owned = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		owned |= !strncmp(line, "owner_prog_type:", 16);
+	if (f)
+		fclose(f);
+	return owned;
+}
+
 /* The pinned map, checked to be a hook map: a prog array with 4-byte keys. */
 static int open_map(const struct ebc_tap *tap, struct hook_priv *p, char *errbuf, size_t len)
 {
 	struct bpf_map_info info = { 0 };
 	__u32 n = sizeof(info);
+	char kind[64];
 	int err;
 
 	p->map_fd = bpf_obj_get(tap->hook_path);
@@ -160,6 +190,13 @@ static int open_map(const struct ebc_tap *tap, struct hook_priv *p, char *errbuf
 				   ebc_strerror(err), ebc_hook__hint(err));
 		return err;
 	}
+	obj_kind(p->map_fd, kind, sizeof(kind));
+	if (strcmp(kind, "bpf-map")) {
+		ebc_errbuf(errbuf, len, "%s is a pinned %s, not a hook map (give the path of the "
+			   "prog array the XDP program tail-calls)",
+			   tap->hook_path, !strcmp(kind, "bpf-prog") ? "program" : kind);
+		return -EINVAL;
+	}
 	err = bpf_obj_get_info_by_fd(p->map_fd, &info, &n);
 	if (err) {
 		ebc_errbuf(errbuf, len, "cannot read what %s is: %s", tap->hook_path,
@@ -169,6 +206,16 @@ static int open_map(const struct ebc_tap *tap, struct hook_priv *p, char *errbuf
 	if (info.type != BPF_MAP_TYPE_PROG_ARRAY || info.key_size != 4) {
 		ebc_errbuf(errbuf, len, "%s is not a hook map: a prog array indexed by XDP action "
 			   "is (map type %u, key size %u)", tap->hook_path, info.type, info.key_size);
+		return -EINVAL;
+	}
+	/*
+	 * The first program put into a prog array decides which programs it takes
+	 * from then on: filling one no XDP program uses yet would lock out the
+	 * user's program if it is of the other kind (frags).
+	 */
+	if (!map_owned(p->map_fd)) {
+		ebc_errbuf(errbuf, len, "no XDP program uses %s yet: load the program that "
+			   "tail-calls it first", tap->hook_path);
 		return -EINVAL;
 	}
 	p->nslots = info.max_entries < HOOK_SLOTS ? info.max_entries : HOOK_SLOTS;
@@ -209,6 +256,8 @@ static int load_progs(struct ebc_tap *tap, struct hook_priv *p, const struct ebc
 		bpf_program__set_autoload(prog, slot_wanted(tap, p, slot));
 		if (p->frags)
 			bpf_program__set_flags(prog, bpf_program__flags(prog) | BPF_F_XDP_HAS_FRAGS);
+		if (p->no_attach_type)
+			bpf_program__set_expected_attach_type(prog, 0);
 	}
 	p->skel->rodata->ebc_snaplen = ld->snaplen;
 	p->skel->rodata->ebc_tap = tap->id;
@@ -241,6 +290,40 @@ static int fill_slots(struct ebc_tap *tap, struct hook_priv *p)
 	return 0;
 }
 
+/*
+ * A prog array takes only programs like the one that first used it: same
+ * expected attach type and the same BPF_F_XDP_HAS_FRAGS, or the update fails
+ * with EINVAL; nothing readable says which it wants. Try the combinations,
+ * most common first.
+ */
+static int fill_compatible(struct ebc_tap *tap, struct hook_priv *p,
+			   const struct ebc_tap_load *ld, char *errbuf, size_t len)
+{
+	static const struct { bool frags, no_attach_type; } tries[] = {
+		{ false, false }, { true, false }, { false, true }, { true, true },
+	};
+	int err = -EINVAL;
+
+	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]) && err == -EINVAL; i++) {
+		if (p->skel) {
+			empty_slots(p->map_fd, p->filled, p->ids);
+			p->filled = 0;
+			xdp_bpf__destroy(p->skel);
+			p->skel = NULL;
+		}
+		p->frags = tries[i].frags;
+		p->no_attach_type = tries[i].no_attach_type;
+		err = load_progs(tap, p, ld, errbuf, len);
+		if (!err)
+			err = fill_slots(tap, p);
+		if (err == -EINVAL)
+			ebc_debug("%s refused programs%s%s", tap->hook_path,
+				  p->frags ? " with frags" : "",
+				  p->no_attach_type ? " without attach type" : "");
+	}
+	return err;
+}
+
 static int hook_open(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *errbuf,
 		     size_t len)
 {
@@ -257,25 +340,11 @@ static int hook_open(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *e
 	if (!err)
 		err = check_slots(tap, p, errbuf, len);
 	if (!err)
-		err = load_progs(tap, p, ld, errbuf, len);
-	if (!err)
-		err = fill_slots(tap, p);
-	/*
-	 * A program loaded with BPF_F_XDP_HAS_FRAGS only tail-calls programs
-	 * loaded with it too: the kernel refuses the others with EINVAL.
-	 */
-	if (err == -EINVAL && !p->frags && p->skel) {
-		ebc_debug("%s refused our programs: trying them with BPF_F_XDP_HAS_FRAGS",
-			  tap->hook_path);
-		empty_slots(p->map_fd, p->filled, p->ids);
-		p->filled = 0;
-		xdp_bpf__destroy(p->skel);
-		p->frags = true;
-		err = load_progs(tap, p, ld, errbuf, len);
-		if (!err)
-			err = fill_slots(tap, p);
-	}
-	if (err && !*errbuf)
+		err = fill_compatible(tap, p, ld, errbuf, len);
+	if (err == -EINVAL && !*errbuf)
+		ebc_errbuf(errbuf, len, "the XDP program using %s takes no program ebpfcap can "
+			   "load (attach type or frags differ): %s", tap->hook_path, ebc_strerror(err));
+	else if (err && !*errbuf)
 		ebc_errbuf(errbuf, len, "cannot put the capture programs into %s: %s (%s)",
 			   tap->hook_path, ebc_strerror(err), ebc_hook__hint(err));
 	if (!err)

@@ -297,3 +297,86 @@ idbs() {	# idbs FILE
 		$1 ~ /^ +Number of packets$/ { p = $2 }
 		END { out() }'
 }
+
+# One TCP connection from A to B that carries FILE in a single write, then
+# closes: nc listens in B (what it receives goes to FILE.rcvd), bash's
+# /dev/tcp connects from A and cat writes FILE. Bounded (nc 10 s, the sender
+# 5 s); fails when the listener never listens or does not end by itself.
+tcp_send4() {	# tcp_send4 PORT FILE
+	local port=$1 file=$2 pid i
+	bg_b timeout 10 nc -d -l 198.18.0.2 "$port" >"$file.rcvd" 2>/dev/null
+	pid=$BG_PID
+	for i in $(seq 200); do
+		[ -n "$(in_b ss -Hltn "sport = :$port")" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	in_a timeout 5 bash -c "exec 3<>/dev/tcp/198.18.0.2/$port && cat '$file' >&3" 2>/dev/null
+	wait "$pid"
+}
+
+# Wait (bounded, 5 s) until FILE's TCP segments carry at least N payload bytes
+# in all (tcp.len, from the IP header: right even when the capture is cut;
+# retransmissions left out).
+wait_tcp_bytes() {	# wait_tcp_bytes FILE N
+	local file=$1 want=$2 i
+	for i in $(seq 100); do
+		[ "$(tcp_bytes "$file")" -ge "$want" ] && return 0
+		sleep 0.05
+	done
+	echo "# timed out waiting for $want TCP payload bytes in $file (have $(tcp_bytes "$file"))"
+	return 1
+}
+tcp_bytes() { fields "$1" -Y '!tcp.analysis.retransmission' -e tcp.len | awk '{ n += $1 } END { print n + 0 }'; }
+
+# Load every program of the BPF object OBJ with bpftool, pinned at
+# DIR/progs/NAME, and its LIBBPF_PIN_BY_NAME maps at DIR/NAME. libbpf pins
+# those under its pin root, /sys/fs/bpf, which bpftool 7.1 cannot change (and
+# its `pinmaps DIR` then fails: "already has pin path"), so DIR, a directory of
+# the real bpffs, takes /sys/fs/bpf's place for bpftool alone (a bind mount in
+# a private mount namespace). The pins are visible to every process; the
+# caller removes DIR when done.
+bpffs_loadall() {	# bpffs_loadall DIR OBJ
+	mkdir -p "$1" &&
+	unshare -m --propagation private sh -c \
+		'mount --bind "$0" /sys/fs/bpf && exec bpftool prog loadall "$1" /sys/fs/bpf/progs' "$1" "$2"
+}
+
+# The filled slots of the prog array pinned at PATH (an XDP program's hook),
+# as keys in ascending order on one line; "none" when it cannot be read.
+# Slots are XDP actions (0 aborted .. 4 redirect): the first key byte, in hex,
+# reads the same in decimal.
+hook_keys() {	# hook_keys PATH
+	bpftool map dump pinned "$1" 2>/dev/null | awk '
+		/^key:/ { k = k " " ($2 + 0); next }
+		/^Found [0-9]+ element/ { ok = 1 }
+		END { if (ok) print (k == "" ? "" : substr(k, 2)); else print "none" }'
+}
+hook_entries() {	# hook_entries PATH: how many slots are filled, -1 when unreadable
+	bpftool map dump pinned "$1" 2>/dev/null | awk '/^Found [0-9]+ element/ { n = $2 } END { print (n == "" ? -1 : n) }'
+}
+
+# Wait (bounded, 10 s) until the hook at PATH has at least N filled slots: a
+# capture on it is live. With PID, fails at once when PID has exited (a
+# capture that could not start).
+wait_hook_filled() {	# wait_hook_filled PATH N [PID]
+	local path=$1 want=$2 pid=${3:-} i
+	for i in $(seq 200); do
+		[ "$(hook_entries "$path")" -ge "$want" ] && return 0
+		[ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && { echo "# ebpfcap $pid exited before filling $path"; return 1; }
+		sleep 0.05
+	done
+	echo "# timed out waiting for $want filled slot(s) in $path (have $(hook_entries "$path"))"
+	return 1
+}
+
+# Wait (bounded, 10 s or $2 tenths of a second) until the hook at PATH is empty.
+wait_hook_empty() {	# wait_hook_empty PATH [TENTHS]
+	local path=$1 i
+	for i in $(seq $(( ${2:-100} * 2 ))); do
+		[ "$(hook_entries "$path")" -eq 0 ] && return 0
+		sleep 0.05
+	done
+	echo "# $path still has $(hook_entries "$path") filled slot(s): $(hook_keys "$path")"
+	return 1
+}

@@ -290,6 +290,94 @@ for mode in auto raw; do
 	tx_case "$mode"
 done
 
+# Paged data. TCP keeps a data segment's payload in page fragments and only
+# its headers in the linear part, and veth's TSO lets the data reach
+# net_dev_queue as one GSO skb longer than the MTU (3000 bytes: one skb of
+# 3066; 30000: several, as the ACKs clock them out). tp_btf reads the
+# fragments through an skb dynptr, so caplen = min(snaplen, len); raw_tp reads
+# the linear part only, so caplen = the headers (14 + IP + TCP header). len is
+# the whole skb either way. The filter keeps the segments that carry data.
+# description | mode | payload bytes | ebpfcap args | caplen: len, N (min(N, len)) or hdrs
+PAGED=(
+	"3000 bytes in one write|auto|3000||len"
+	"3000 bytes, -s 100|auto|3000|-s 100|100"
+	"3000 bytes in one write|raw|3000||hdrs"
+	"30000 bytes in one write|auto|30000||len"
+	"30000 bytes in one write|raw|30000||hdrs"
+)
+PAGED_FILTER="tcp dst port 40010 and ip[2:2] - ((ip[0] & 0xf) << 2) - ((tcp[12] & 0xf0) >> 2) != 0"
+HAVE_NC=$(nc -h 2>&1 | grep -q OpenBSD && echo yes)
+# A retransmission (a tail loss probe on a busy machine) would count its bytes twice.
+NO_RETX='!tcp.analysis.retransmission'
+
+# The packets of FILE whose caplen breaks RULE (len, N or hdrs) or whose len
+# is not the whole IP packet on Ethernet, one line each (none when all are right).
+paged_bad_lens() {	# paged_bad_lens FILE RULE
+	fields "$1" -e frame.number -e frame.cap_len -e frame.len -e ip.len -e ip.hdr_len -e tcp.hdr_len |
+		awk -F'\t' -v rule="$2" '{
+			want = rule == "len" ? $3 : rule == "hdrs" ? 14 + $5 + $6 : ($3 < rule + 0 ? $3 : rule + 0)
+			if ($2 != want || $3 != 14 + $4 || (rule == "hdrs" && $2 >= $3))
+				print "frame " $1 ": caplen " $2 " len " $3 " ip.len " $4 " ip.hdr_len " $5 " tcp.hdr_len " $6 " (caplen should be " want ")"
+		}'
+}
+
+# The frames of FILE whose captured TCP payload is not the sent bytes at that
+# segment's (relative: the capture starts at the first data) sequence number;
+# PAYLOAD is the sent bytes in hex.
+paged_bad_bytes() {	# paged_bad_bytes FILE PAYLOAD
+	fields "$1" -e frame.number -e tcp.seq -e tcp.payload |
+		awk -F'\t' -v sent="$2" '
+			substr(sent, 2 * ($2 - 1) + 1, length($3)) != $3 { print "frame " $1 " (seq " $2 ")" }'
+}
+
+paged_case() {	# paged_case ROW
+	local desc mode bytes args rule status want what
+	IFS='|' read -r desc mode bytes args rule <<<"$1"
+	local name="$mode: paged data, $desc" out=$TEST_TMP/paged.pcapng payload=$TEST_TMP/payload hex lens
+	local -a argv
+	read -ra argv <<<"$args"
+	[ -n "$HAVE_NC" ] || { skip_case "needs OpenBSD netcat (nc) to listen in B" "$name"; return; }
+	printf 'ebpfcap-paged-%.0s' $(seq $((bytes / 14 + 1))) | head -c "$bytes" >"$payload"
+	hex=$(od -An -v -tx1 "$payload" | tr -d ' \n')
+	mode_args "$mode"
+	capture a "$out" 0 "tcp_send4 40010 $payload; wait_tcp_bytes $out $bytes" "${MODE_ARGS[@]}" \
+		--log-file "$out.log" --log-level info -i tp:net:net_dev_queue "${argv[@]}" -f "$PAGED_FILTER"
+	status=$?
+	lens=$(fields "$out" -e frame.cap_len -e frame.len | tr '\t' / | xargs)
+	echo "# $name: caplen/len per skb: $lens"
+	is "$status $(cat "$out.err")" "0 " "$name: capture ran, exit 0, nothing on stderr"
+	cmp -s "$payload" "$payload.rcvd"; ok $? "$name: B received the $bytes bytes"
+	is "$(tcp_bytes "$out")" "$bytes" "$name: the data segments carry all $bytes bytes, once"
+	# Without the dynptr (a kernel whose tp_btf may not read one), auto reads the linear part only.
+	if [ "$mode" = auto ] && [ "$rule" != hdrs ] && ! grep -q 'through an skb dynptr' "$out.log"; then
+		skip_case "tp_btf cannot read an skb dynptr on this kernel" "$name: caplen $rule"
+		skip_case "tp_btf cannot read an skb dynptr on this kernel" "$name: the payload bytes"
+	else
+		is "$(paged_bad_lens "$out" "$rule")" "" "$name: every data segment's caplen is $rule, its len the whole skb"
+		case $rule in
+		len) want=$bytes what="all $bytes" ;;
+		hdrs) want=0 what="none (the linear part holds only the headers)" ;;
+		*) want=$(fields "$out" -Y "$NO_RETX" -e frame.cap_len -e ip.hdr_len -e tcp.hdr_len |
+			awk '{ n += $1 - 14 - $2 - $3 } END { print n + 0 }')
+			what="each segment's first, up to the snap length" ;;
+		esac
+		is "$(fields "$out" -Y "$NO_RETX" -e tcp.payload | awk '{ n += length($1) / 2 } END { print n + 0 }')" \
+			"$want" "$name: payload bytes captured: $what"
+		[ "$rule" = hdrs ] ||
+			is "$(paged_bad_bytes "$out" "$hex")" "" "$name: the captured payload is the bytes sent, at each segment's sequence number"
+	fi
+	if [ -n "$KTRACE" ]; then
+		is "$(fields "$out" -e frame.len | sort | uniq -c | while read -r n len; do
+			[ "$(kevents net_dev_queue va "$len")" -ge "$n" ] || echo "len=$len"; done)" "" \
+			"$name: the kernel's tracepoint saw skbs of these lengths on va"
+	else
+		skip_case "no tracefs instance" "$name: the kernel's tracepoint"
+	fi
+	link_check "$mode" "$name"
+	wait_nothing_attached "$NS_A" va; ok $? "$name: nothing attached afterwards"
+}
+for row in "${PAGED[@]}"; do paged_case "$row"; done
+
 # --trace-mode btf: tp_btf only.
 out=$TEST_TMP/btf.pcapng
 capture b "$out" 5 "send_udp4 40001 5" --trace-mode btf -i drops -f "udp port 40001"
