@@ -167,6 +167,25 @@ is "$(bad_packets "$out")" 0 "xdp.frags: every packet's verdict and comment"
 is "$(idbs "$out" | awk '{ print $1 }')" "xdphook:$HOOK_FRAGS" "xdp.frags: interface block named after its hook"
 wait_hook_empty "$HOOK_FRAGS"; ok $? "xdp.frags: the hook is empty afterwards"
 
+# Through tshark: ebpfcap-xdp with the hook map set as an extcap option, and
+# only the drops kept (the GUI's "Hook map" and "Verdicts" fields).
+wireshark_conf
+tsout=$TEST_TMP/ts.pcapng
+bg_b tshark -q -i ebpfcap-xdp -o "extcap.ebpfcap_xdp.xdphook:$HOOK_FRAGS" \
+	-o extcap.ebpfcap_xdp.verdicts:drop -f udp -w "$tsout" 2>"$tsout.err"
+ts_pid=$BG_PID
+wait_hook_filled "$HOOK_FRAGS" 1 "$ts_pid"
+ok $? "tshark -i ebpfcap-xdp with xdphook: the drop slot is filled"
+is "$(hook_keys "$HOOK_FRAGS")" "1" "tshark: only the XDP_DROP slot"
+send_rule_mix
+wait_packets "$tsout" 3
+kill -TERM "$ts_pid"
+wait_gone "$ts_pid" || kill -KILL "$ts_pid"
+wait "$ts_pid"
+is "$(verdicts "$tsout")" "1=3" "tshark: the 3 drops, verdict 1 each"
+is "$(idbs "$tsout" | awk '{ print $1 }')" "xdphook:$HOOK_FRAGS" "tshark: interface named after the hook"
+wait_hook_empty "$HOOK_FRAGS"; ok $? "tshark: the hook is empty after tshark stops"
+
 # Errors: one line naming the path, a non-zero exit, nothing changed.
 bpftool map create "$PIN/not_hook" type array key 4 value 4 entries 5 name not_hook
 bpftool map update pinned "$PIN/not_hook" key 1 0 0 0 value 7 0 0 0
