@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "session.h"
+#include "sockets.h"
 #include "config.h"
 #include "filter.h"
 #include "hook.h"
@@ -323,6 +324,7 @@ static int run_capture(const struct ebc_config *cfg)
 {
 	struct ebc_session_result res;
 	struct ebc_session *cap = NULL;
+	struct ebc_sockets *socks = NULL;
 	char err[512] = "";
 	int fd = -1, ret;
 
@@ -336,7 +338,10 @@ static int run_capture(const struct ebc_config *cfg)
 		if (ret < 0)
 			goto out;
 	}
-	ret = ebc_session__open(&cap, cfg, err, sizeof(err));
+	if (cfg->kind == EBC_TAP_SOCKETS)
+		ret = ebc_sockets__open(&socks, cfg, err, sizeof(err));
+	else
+		ret = ebc_session__open(&cap, cfg, err, sizeof(err));
 	if (ret)
 		goto out;
 	if (fd < 0) {
@@ -344,7 +349,10 @@ static int run_capture(const struct ebc_config *cfg)
 		if (ret < 0)
 			goto out;
 	}
-	ret = ebc_session__run(cap, fd, &stop_requested, &res, err, sizeof(err));
+	if (socks)
+		ret = ebc_sockets__run(socks, fd, &stop_requested, &res, err, sizeof(err));
+	else
+		ret = ebc_session__run(cap, fd, &stop_requested, &res, err, sizeof(err));
 	if (ret)
 		goto out;
 	if (cfg->extcap || cfg->quiet)
@@ -355,6 +363,7 @@ static int run_capture(const struct ebc_config *cfg)
 			(unsigned long long)res.captured, (unsigned long long)res.dropped);
 out:
 	ebc_session__close(cap);
+	ebc_sockets__close(socks);
 	if (fd >= 0)
 		close(fd);
 	if (ret && err[0])

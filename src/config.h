@@ -31,6 +31,8 @@ enum ebc_tap_kind {
 	EBC_TAP_TRACE,		/* "ebpfcap-drops", "ebpfcap-tracepoint", "ebpfcap-kfunc" /
 				   -i drops, tp:[GROUP:]NAME, kfunc:FUNC[:argN], kretfunc:FUNC[:argN] */
 	EBC_TAP_XDPPROG,	/* xdp:DEV where an XDP program is attached: fentry/fexit on it */
+	EBC_TAP_SOCKETS,	/* "ebpfcap-sockets" / -i sockets: what processes read and write on
+				   TCP and UDP sockets (syscall tracepoints), as synthesised frames */
 	EBC_TAP_XDPHOOK,	/* "ebpfcap-xdp" with --xdp-hook / -i xdphook:PATH: the verdicts of
 				   an XDP program that tail-calls a pinned hook map (xdpcap) */
 };
@@ -116,6 +118,11 @@ struct ebc_config {
 	/* EBC_TAP_XDPHOOK, and xdp:DEV when a program is attached there */
 	const char *xdp_hook;		/* the pinned prog array */
 	unsigned int verdicts;		/* 1 << XDP action to keep; 0: all */
+	/* Selection in the kernel (every tap): 0 / NULL means no condition */
+	unsigned int pid;		/* --pid: packets of this process (tgid) only */
+	const char *comm;		/* --comm: of processes with this command name only */
+	const char *cgroup;		/* --cgroup PATH: of processes in this cgroup (v2) only */
+	const char *netns;		/* --netns PATH: trace and socket taps: this namespace */
 	const char *xdp_prog;		/* --xdp-prog: which attached program, by name or id; NULL: all */
 	enum ebc_xdp_capture xdp_capture;	/* --xdp-capture */
 };
