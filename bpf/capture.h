@@ -90,6 +90,7 @@ struct ebc_owner {
 	__u32 pid;		/* tgid */
 	__u32 tid;
 	char comm[EBC_COMM_LEN];
+	__u64 cgroup;		/* the process's cgroup v2 id (at the --cgroup level when one is given) */
 };
 #define EBC_MAX_OWNERS 65536
 
@@ -156,5 +157,65 @@ struct ebc_replay_pkt {
 
 #define EBC_FILTER_MARKER 0x7ebcf17
 #define EBC_FILTER_MARKER_L3 0x7ebcf13
+
+/* ---- the socket-syscall tap (bpf/sockets.bpf.c, src/sockets.c) ------------ */
+
+/* What a socket record reports. */
+enum ebc_sock_event {
+	EBC_SOCK_EV_DATA = 1,	/* bytes read or written (len 0 with a read: end of stream) */
+	EBC_SOCK_EV_CONNECT = 2,	/* connect() succeeded or is in progress */
+	EBC_SOCK_EV_ACCEPT = 3,	/* accept() returned a new connection: fd is the new one */
+	EBC_SOCK_EV_CLOSE = 4,	/* close() of the socket's last file reference */
+};
+
+/* The syscalls the tap hooks. Values are stable: src/sockets.c names them. */
+enum ebc_sock_syscall {
+	EBC_SYS_ACCEPT = 0,
+	EBC_SYS_ACCEPT4,
+	EBC_SYS_CONNECT,
+	EBC_SYS_READ,
+	EBC_SYS_WRITE,
+	EBC_SYS_READV,
+	EBC_SYS_WRITEV,
+	EBC_SYS_RECVFROM,
+	EBC_SYS_SENDTO,
+	EBC_SYS_RECVMSG,
+	EBC_SYS_SENDMSG,
+	EBC_SYS_CLOSE,
+	EBC_SYS_COUNT,
+};
+
+#define EBC_SOCK_DIR_OUT 0	/* the process wrote: local -> remote */
+#define EBC_SOCK_DIR_IN 1	/* the process read: remote -> local */
+
+/*
+ * One socket event in the sockets tap's ring buffer: this header, then caplen
+ * payload bytes. Addresses are in network byte order (IPv4 in the first four
+ * bytes), ports in host order. key names the connection (the struct sock
+ * address): stable while the socket lives. drops counts the events this CPU
+ * lost (ring full) since its previous record.
+ */
+struct ebc_sock_rec {
+	__u64 ts_ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u64 key;
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	char comm[EBC_COMM_LEN];
+	__s32 fd;
+	__u32 len;		/* bytes the syscall transferred */
+	__u32 caplen;		/* bytes that follow (snap length applied) */
+	__u32 drops;
+	__u16 family;		/* AF_INET or AF_INET6 */
+	__u8 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 event;		/* enum ebc_sock_event */
+	__u8 syscall;		/* enum ebc_sock_syscall */
+	__u8 dir;		/* EBC_SOCK_DIR_* */
+	__u16 lport;
+	__u16 rport;
+	__u16 pad;
+	__u8 laddr[16];
+	__u8 raddr[16];
+	__u32 reserved;		/* zero; keeps the size a multiple of 8 */
+};
 
 #endif /* EBPFCAP_CAPTURE_H */

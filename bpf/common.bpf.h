@@ -61,6 +61,32 @@ EBC_FILTER_STUB(ebc_filter, EBC_FILTER_MARKER)
 /* The same expression compiled for raw IP: tracing taps run it on packets without a MAC header. */
 EBC_FILTER_STUB(ebc_filter_l3, EBC_FILTER_MARKER_L3)
 
+/* Selection in the kernel (--pid, --comm, --cgroup): set by user space; 0 / "" is no condition. */
+const volatile __u32 ebc_sel_pid = 0;
+const volatile char ebc_sel_comm[EBC_COMM_LEN] = {};
+const volatile __u64 ebc_sel_cgroup = 0;
+const volatile bool ebc_sel_on = false;
+
+/* Whether a packet of this process (known: there is one) passes --pid, --comm and --cgroup. */
+static __always_inline bool owner_selected(const struct ebc_owner *o, bool known)
+{
+	if (!ebc_sel_on)
+		return true;
+	if (!known)
+		return false;
+	if (ebc_sel_pid && o->pid != ebc_sel_pid)
+		return false;
+	if (ebc_sel_cgroup && o->cgroup != ebc_sel_cgroup)
+		return false;
+	for (int i = 0; i < EBC_COMM_LEN && ebc_sel_comm[0]; i++) {
+		if (o->comm[i] != ebc_sel_comm[i])
+			return false;
+		if (!o->comm[i])
+			break;
+	}
+	return true;
+}
+
 static __always_inline struct ebc_tap_stats *ebc_stats_get(void)
 {
 	__u32 key = ebc_tap;

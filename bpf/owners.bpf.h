@@ -1,13 +1,110 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The socket-owner map: filled by bpf/sock.bpf.c, read by the tc tap (one map, shared by fd). */
+/*
+ * The socket-owner storage: a struct ebc_owner attached to each socket the
+ * cgroup hooks of bpf/sock.bpf.c see a process use, read by the taps through
+ * the packet's socket (or the one a received packet is for). BPF_F_CLONE
+ * hands a listener's owner to the sockets it accepts. One map, shared by fd.
+ */
 #ifndef EBPFCAP_OWNERS_BPF_H
 #define EBPFCAP_OWNERS_BPF_H
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, EBC_MAX_OWNERS);
-	__type(key, __u64);
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+	__type(key, int);
 	__type(value, struct ebc_owner);
 } ebc_owners SEC(".maps");
+
+
+/* Whether user space shared the owners' storage (the cgroup hooks run). */
+const volatile bool ebc_want_owner = false;
+
+#define ETH_P_IPV4_BE 0x0008	/* htons(0x0800) */
+#define ETH_P_IPV6_BE 0xdd86	/* htons(0x86dd) */
+
+/* The owner of a socket the program holds, copied out; false if it has none. */
+static __always_inline bool owner_of_sock(struct bpf_sock *sk, struct ebc_owner *out)
+{
+	struct ebc_owner *o;
+
+	sk = sk ? bpf_sk_fullsock(sk) : NULL;
+	if (!sk)
+		return false;
+	o = bpf_sk_storage_get(&ebc_owners, sk, 0, 0);
+	if (!o)
+		return false;
+	*out = *o;
+	return true;
+}
+
+/*
+ * The local socket a received packet is for, found as the stack will find it
+ * (TCP: established, else listening; UDP: bound), and its owner. IPv4 and
+ * IPv6 without extension headers; anything else has none.
+ */
+static __always_inline bool owner_of_packet(void *ctx, void *data, void *data_end,
+					    struct ebc_owner *out)
+{
+	struct bpf_sock_tuple t = {};
+	struct bpf_sock *sk = NULL;
+	struct ethhdr *eth = data;
+	__u32 tlen;
+	__u8 proto;
+	void *l4;
+	bool found;
+
+	if ((void *)(eth + 1) > data_end)
+		return false;
+	if (eth->h_proto == ETH_P_IPV4_BE) {
+		struct iphdr *ip = (void *)(eth + 1);
+
+		if ((void *)(ip + 1) > data_end || ip->ihl < 5)
+			return false;
+		proto = ip->protocol;
+		l4 = (void *)ip + ((ip->ihl & 0xf) << 2);
+		t.ipv4.saddr = ip->saddr;
+		t.ipv4.daddr = ip->daddr;
+		tlen = sizeof(t.ipv4);
+	} else if (eth->h_proto == ETH_P_IPV6_BE) {
+		struct ipv6hdr *ip6 = (void *)(eth + 1);
+
+		if ((void *)(ip6 + 1) > data_end)
+			return false;
+		proto = ip6->nexthdr;
+		l4 = ip6 + 1;
+		__builtin_memcpy(t.ipv6.saddr, &ip6->saddr, 16);
+		__builtin_memcpy(t.ipv6.daddr, &ip6->daddr, 16);
+		tlen = sizeof(t.ipv6);
+	} else {
+		return false;
+	}
+	if (l4 + 4 > data_end || (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
+		return false;
+	/* The ports sit at the same offsets in both tuples' layouts. */
+	if (tlen == sizeof(t.ipv4)) {
+		t.ipv4.sport = *(__be16 *)l4;
+		t.ipv4.dport = *(__be16 *)(l4 + 2);
+	} else {
+		t.ipv6.sport = *(__be16 *)l4;
+		t.ipv6.dport = *(__be16 *)(l4 + 2);
+	}
+	if (proto == IPPROTO_TCP)
+		sk = bpf_skc_lookup_tcp(ctx, &t, tlen, BPF_F_CURRENT_NETNS, 0);
+	else
+		sk = bpf_sk_lookup_udp(ctx, &t, tlen, BPF_F_CURRENT_NETNS, 0);
+	if (!sk)
+		return false;
+	found = owner_of_sock(sk, out);
+	bpf_sk_release(sk);
+	return found;
+}
+
+static __always_inline void rec_owner(struct ebc_rec *rec, const struct ebc_owner *o)
+{
+	rec->pid = o->pid;
+	rec->tid = o->tid;
+	__builtin_memcpy(rec->comm, o->comm, sizeof(rec->comm));
+	rec->flags |= EBC_REC_F_PID;
+}
 
 #endif /* EBPFCAP_OWNERS_BPF_H */

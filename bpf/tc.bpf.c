@@ -8,8 +8,6 @@
 /* Shared with the socket-owner hooks (bpf/sock.bpf.c) when they are attached. */
 #include "owners.bpf.h"
 
-const volatile bool ebc_want_owner = false;
-
 /* One copy per CPU (max_entries set to the CPU count before load). */
 struct ebc_scratch_buf {
 	__u8 data[EBC_SCRATCH_LEN];
@@ -77,24 +75,23 @@ static __always_inline __u32 untagged_caplen(__u32 vcaplen, __u32 len)
 	return n < len ? n : len;
 }
 
-/* The process behind the packet's socket, where a hook saw it in process context. */
-static __always_inline void tc_owner(struct __sk_buff *skb, struct ebc_rec *rec)
+/*
+ * The process behind the packet: the owner of the socket it leaves from, or
+ * (ingress) of the local socket it is for, as the stack will look it up.
+ * Recorded by the cgroup hooks in process context, never guessed.
+ */
+static __always_inline bool tc_owner(struct __sk_buff *skb, __u16 hook, struct ebc_owner *o)
 {
-	struct ebc_owner *o;
-	__u64 cookie;
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct bpf_sock *sk;
 
 	if (!ebc_want_owner)
-		return;
-	cookie = bpf_get_socket_cookie(skb);
-	if (!cookie)
-		return;
-	o = bpf_map_lookup_elem(&ebc_owners, &cookie);
-	if (!o)
-		return;
-	rec->pid = o->pid;
-	rec->tid = o->tid;
-	__builtin_memcpy(rec->comm, o->comm, sizeof(rec->comm));
-	rec->flags |= EBC_REC_F_PID;
+		return false;
+	if (hook == EBC_HOOK_TC_INGRESS)
+		return owner_of_packet(skb, data, data_end, o);
+	sk = skb->sk;
+	return sk && owner_of_sock(sk, o);
 }
 
 static __always_inline struct ebc_rec *
@@ -115,6 +112,8 @@ static __always_inline int tc_capture(struct __sk_buff *skb, __u16 hook)
 	struct ebc_tap_stats *st = ebc_stats_get();
 	__u32 caplen, vcaplen = 0;
 	struct ebc_anc anc;
+	struct ebc_owner own = {};
+	bool known;
 	struct ebc_rec *rec;
 
 	if (!st)
@@ -136,6 +135,12 @@ static __always_inline int tc_capture(struct __sk_buff *skb, __u16 hook)
 	}
 	if (!caplen)
 		return TC_ACT_UNSPEC;
+	known = tc_owner(skb, hook, &own);
+	/* --pid, --comm, --cgroup: before the ring; the filter had counted it */
+	if (!owner_selected(&own, known)) {
+		st->accepted--;
+		return TC_ACT_UNSPEC;
+	}
 	rec = tc_emit(skb, st, caplen, hook);
 	if (!rec)
 		return TC_ACT_UNSPEC;
@@ -147,7 +152,8 @@ static __always_inline int tc_capture(struct __sk_buff *skb, __u16 hook)
 	}
 	rec->flags |= EBC_REC_F_VERDICT;
 	rec->verdict = TC_ACT_UNSPEC;
-	tc_owner(skb, rec);
+	if (known)
+		rec_owner(rec, &own);
 	bpf_ringbuf_submit(rec, 0);
 	return TC_ACT_UNSPEC;
 }

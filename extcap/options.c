@@ -40,9 +40,14 @@
 /* Kernel names: a tracepoint's group and name (as in struct ebc_tp_info), a function. */
 #define EBC_TP_PART_MAX 63
 #define EBC_FUNC_MAX 127
+/* PID_MAX_LIMIT on 64-bit kernels, and a task's comm without its NUL (TASK_COMM_LEN - 1). */
+#define EBC_PID_MAX 4194304
+#define EBC_COMM_MAX 15
 
 /* The extcap interfaces, in --extcap-interfaces order. */
-enum iface_id { IFX_ANY, IFX_TC, IFX_XDP, IFX_DROPS, IFX_TRACEPOINT, IFX_KFUNC, IFX__MAX };
+enum iface_id {
+	IFX_ANY, IFX_TC, IFX_XDP, IFX_DROPS, IFX_TRACEPOINT, IFX_KFUNC, IFX_SOCKETS, IFX__MAX,
+};
 
 #define IF_ANY (1u << IFX_ANY)
 #define IF_TC (1u << IFX_TC)
@@ -50,9 +55,10 @@ enum iface_id { IFX_ANY, IFX_TC, IFX_XDP, IFX_DROPS, IFX_TRACEPOINT, IFX_KFUNC, 
 #define IF_DROPS (1u << IFX_DROPS)
 #define IF_TRACEPOINT (1u << IFX_TRACEPOINT)
 #define IF_KFUNC (1u << IFX_KFUNC)
+#define IF_SOCKETS (1u << IFX_SOCKETS)
 #define IF_DEV (IF_ANY | IF_TC | IF_XDP)
 #define IF_TRACE (IF_DROPS | IF_TRACEPOINT | IF_KFUNC)
-#define IF_ALL (IF_DEV | IF_TRACE)
+#define IF_ALL (IF_DEV | IF_TRACE | IF_SOCKETS)
 
 /* A word an enum option accepts; display NULL marks an alias Wireshark is not offered. */
 struct ebc_word {
@@ -170,6 +176,12 @@ static const char *const ext_type_names[] = {
 #define F_RELOAD	0x10	/* extcap selector Wireshark may reload */
 #define F_IFACE_ARG	0x20	/* an argument of the extcap interfaces in ext_ifaces only */
 #define F_REQUIRED	0x40	/* extcap: Wireshark insists on a value */
+/*
+ * Selection by process: absent means no condition. Wireshark passes an arg's
+ * default (0 or empty) when the user sets none, so in extcap mode those mean
+ * none too; standalone they are refused.
+ */
+#define F_SELECT	0x80
 
 struct ebc_opt {
 	const char *name;		/* long name, without "--" */
@@ -196,7 +208,7 @@ struct ebc_opt {
 enum opt_id {
 	O_LIST, O_INTERFACE, O_DEVICE, O_TRACEPOINT, O_FUNCTION, O_ON, O_ARG, O_FILTER, O_SNAPLEN,
 	O_COUNT, O_WRITE, O_DIRECTION, O_XDP_MODE, O_XDP_HOOK, O_VERDICTS, O_XDP_CAPTURE, O_XDP_PROG, O_TC_MODE, O_TRACE_MODE,
-	O_ALL_NETNS,
+	O_ALL_NETNS, O_PID, O_COMM, O_CGROUP, O_NETNS,
 	O_RING_SIZE, O_VERBOSE, O_QUIET, O_HELP, O_VERSION,
 	O_EXTCAP_INTERFACES, O_EXTCAP_INTERFACE, O_EXTCAP_DLTS, O_EXTCAP_CONFIG,
 	O_EXTCAP_RELOAD, O_CAPTURE, O_FIFO, O_EXTCAP_FILTER, O_EXTCAP_VERSION,
@@ -232,6 +244,10 @@ static const struct ebc_iface ifaces[IFX__MAX] = {
 	[IFX_KFUNC] = {
 		EBC_IFACE_KFUNC, "eBPF capture: entry or exit of a kernel function taking an sk_buff",
 		EBC_TAP_TRACE, EBC_TRACE_KFUNC, NULL, O_FUNCTION,
+	},
+	[IFX_SOCKETS] = {
+		EBC_IFACE_SOCKETS, "eBPF capture: what processes read and write on their sockets (syscalls)",
+		EBC_TAP_SOCKETS,
 	},
 };
 
@@ -305,6 +321,8 @@ static const struct ebc_opt opts[O__MAX] = {
 			"xdphook:PATH (the verdicts of XDP programs that tail-call the pinned hook "
 			"map PATH, xdpcap's convention); "
 			"drops (packets the kernel drops, at tracepoint " EBC_DROPS_TRACEPOINT "), "
+			"sockets (what processes read and write on TCP and UDP sockets, from the "
+			"syscalls, as synthesised frames), "
 			"tp:[GROUP:]NAME (a tracepoint carrying an sk_buff), "
 			"kfunc:FUNC[:argN] or kretfunc:FUNC[:argN] (entry or exit of a kernel "
 			"function whose Nth parameter, from arg1, else its first sk_buff one, "
@@ -474,6 +492,46 @@ static const struct ebc_opt opts[O__MAX] = {
 		.ext_tooltip = "Capture the packets of every network namespace, not only ebpfcap's own",
 		.ext_group = "Capture", .ext_ifaces = IF_TRACE,
 	},
+	[O_PID] = {
+		.name = "pid", .arg = ARG_UINT, .metavar = "PID", .def = "0", .min = 1,
+		.max = EBC_PID_MAX, .store = ST_UINT, .off = CFG(pid), .flags = F_SELECT,
+		.noun = "pid",
+		.help = "only packets of this process (its sockets' packets at tc/XDP; the current "
+			"process at tracepoints; its syscalls for sockets)",
+		.ext = EXT_UNSIGNED, .ext_display = "Process ID (0: any)",
+		.ext_tooltip = "Only packets of this process (thread group id): its sockets' packets "
+			"at tc and XDP, the current process at tracepoints, its syscalls for sockets; "
+			"0: any process",
+		.ext_group = "Selection", .ext_ifaces = IF_ALL,
+	},
+	[O_COMM] = {
+		.name = "comm", .arg = ARG_STRING, .metavar = "NAME", .store = ST_STR,
+		.off = CFG(comm), .flags = F_SELECT,
+		.help = "only packets of processes with this command name",
+		.ext = EXT_STRING, .ext_display = "Command name",
+		.ext_tooltip = "Only packets of processes with this command name (at most 15 "
+			"characters, as ps -o comm shows it); empty: any",
+		.ext_group = "Selection", .ext_ifaces = IF_ALL,
+	},
+	[O_CGROUP] = {
+		.name = "cgroup", .arg = ARG_STRING, .metavar = "PATH", .store = ST_STR,
+		.off = CFG(cgroup), .flags = F_SELECT,
+		.help = "only packets of processes in this cgroup v2 (or below it)",
+		.ext = EXT_STRING, .ext_display = "Cgroup (v2 path)",
+		.ext_tooltip = "Only packets of processes in this cgroup v2 or below it, e.g. "
+			"/sys/fs/cgroup/system.slice/nginx.service; empty: any",
+		.ext_group = "Selection", .ext_ifaces = IF_ALL,
+	},
+	[O_NETNS] = {
+		.name = "netns", .arg = ARG_STRING, .metavar = "PATH", .store = ST_STR,
+		.off = CFG(netns), .flags = F_SELECT,
+		.help = "for trace and sockets taps: only packets of this network namespace "
+			"(trace taps default to the one ebpfcap runs in)",
+		.ext = EXT_STRING, .ext_display = "Network namespace (path)",
+		.ext_tooltip = "Only packets of this network namespace, e.g. /run/netns/NAME or "
+			"/proc/PID/ns/net; empty: ebpfcap's own for trace taps, any for sockets",
+		.ext_group = "Selection", .ext_ifaces = IF_TRACE | IF_SOCKETS,
+	},
 	[O_RING_SIZE] = {
 		.name = "ring-size", .arg = ARG_UINT, .metavar = "MIB",
 		.def = STR(EBC_DEFAULT_RING_MB), .min = 1, .max = EBC_RING_MB_MAX,
@@ -502,7 +560,8 @@ static const struct ebc_opt opts[O__MAX] = {
 		.name = "extcap-interface", .arg = ARG_STRING, .metavar = "IF",
 		.store = ST_STR, .off = CFG(extcap_interface), .flags = F_EXTCAP,
 		.help = "the interface: " EBC_IFACE_ANY ", " EBC_IFACE_TC ", " EBC_IFACE_XDP ", "
-			EBC_IFACE_DROPS ", " EBC_IFACE_TRACEPOINT " or " EBC_IFACE_KFUNC,
+			EBC_IFACE_DROPS ", " EBC_IFACE_TRACEPOINT ", " EBC_IFACE_KFUNC " or "
+			EBC_IFACE_SOCKETS,
 	},
 	[O_EXTCAP_DLTS] = {
 		.name = "extcap-dlts", .flags = F_EXTCAP,
@@ -614,6 +673,20 @@ static const char *list_words(char *buf, size_t len, const struct ebc_word *word
 	return buf;
 }
 
+static int not_a_number(enum opt_id id, const char *s, char *errbuf, size_t len)
+{
+	return fail(errbuf, len, "invalid value \"%s\" for --%s: not a number", s, opts[id].name);
+}
+
+static int out_of_range(enum opt_id id, const char *s, char *errbuf, size_t len)
+{
+	const struct ebc_opt *o = &opts[id];
+
+	if (o->max == ULLONG_MAX)
+		return fail(errbuf, len, "%s %s out of range (at least %llu)", o->noun, s, o->min);
+	return fail(errbuf, len, "%s %s out of range (%llu to %llu)", o->noun, s, o->min, o->max);
+}
+
 static int parse_uint(enum opt_id id, const char *s, unsigned long long *out, char *errbuf,
 		      size_t len)
 {
@@ -621,19 +694,20 @@ static int parse_uint(enum opt_id id, const char *s, unsigned long long *out, ch
 	unsigned long long v;
 	char *end;
 
+	/* Extcap's "none" (0, or an empty field); check_selection() refuses it standalone. */
+	if ((o->flags & F_SELECT) && !*s) {
+		*out = 0;
+		return 0;
+	}
 	/* strtoull takes signs and blanks; a count or size never has either. */
 	if (!isdigit((unsigned char)s[0]))
-		return fail(errbuf, len, "invalid value \"%s\" for --%s: not a number", s, o->name);
+		return not_a_number(id, s, errbuf, len);
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (*end)
-		return fail(errbuf, len, "invalid value \"%s\" for --%s: not a number", s, o->name);
-	if (errno == ERANGE || v < o->min || v > o->max) {
-		if (o->max == ULLONG_MAX)
-			return fail(errbuf, len, "%s %s out of range (at least %llu)", o->noun, s, o->min);
-		return fail(errbuf, len, "%s %s out of range (%llu to %llu)", o->noun, s, o->min,
-			    o->max);
-	}
+		return not_a_number(id, s, errbuf, len);
+	if (errno == ERANGE || (v < o->min && !(v == 0 && (o->flags & F_SELECT))) || v > o->max)
+		return out_of_range(id, s, errbuf, len);
 	if ((o->flags & F_POW2) && (v & (v - 1))) {
 		unsigned long long lo = 1;
 
@@ -983,7 +1057,7 @@ static int check_hook_path(const char *path, const char *example, char *errbuf, 
 }
 
 /*
- * -i any | tc:DEV | xdp:DEV | xdphook:PATH | DEV | drops | tp:[GROUP:]NAME
+ * -i any | tc:DEV | xdp:DEV | xdphook:PATH | DEV | drops | sockets | tp:[GROUP:]NAME
  *    | kfunc:FUNC[:argN] | kretfunc:FUNC[:argN]
  */
 static int parse_tap(const char *tap, struct ebc_config *cfg, char *errbuf, size_t len)
@@ -1010,6 +1084,10 @@ static int parse_tap(const char *tap, struct ebc_config *cfg, char *errbuf, size
 		cfg->kind = EBC_TAP_TRACE;
 		cfg->trace_kind = EBC_TRACE_TP;
 		cfg->trace_target = EBC_DROPS_TRACEPOINT;
+		return 0;
+	}
+	if (!strcmp(tap, "sockets")) {
+		cfg->kind = EBC_TAP_SOCKETS;
 		return 0;
 	}
 	if (!strncmp(tap, "xdphook", 7) && (tap[7] == ':' || !tap[7])) {
@@ -1042,7 +1120,7 @@ static int parse_tap(const char *tap, struct ebc_config *cfg, char *errbuf, size
 		if (strchr(tap, ':') || !*tap)
 			return fail(errbuf, len,
 				    "unknown tap \"%s\" (expected any, tc:DEV, xdp:DEV, xdphook:PATH, DEV, "
-				    "drops, tp:[GROUP:]NAME, kfunc:FUNC or kretfunc:FUNC)", tap);
+				    "drops, sockets, tp:[GROUP:]NAME, kfunc:FUNC or kretfunc:FUNC)", tap);
 		cfg->kind = EBC_TAP_TC;
 		dev = tap;
 	}
@@ -1221,6 +1299,80 @@ static int check_standalone(int argc, char **argv, struct ebc_config *cfg,
 	return 0;
 }
 
+/*
+ * A path Wireshark or the shell passes on; a relative one would name a file
+ * in whatever directory Wireshark started us in. The example guesses what a
+ * relative path meant: "b" -> /run/netns/b, "system.slice" -> /sys/fs/cgroup/system.slice.
+ */
+static int check_abs_path(enum opt_id id, const char *path, const char *what, const char *example,
+			  char *errbuf, size_t len)
+{
+	const char *root = id == O_CGROUP ? "/sys/fs/cgroup/" : strchr(path, '/') ? "/" : "/run/netns/";
+	const char *rel = path;
+
+	if (!*path)
+		return fail(errbuf, len, "--%s needs a path, e.g. --%s %s", opts[id].name,
+			    opts[id].name, example);
+	if (path[0] == '/')
+		return 0;
+	while (!strncmp(rel, "./", 2))
+		rel += 2;
+	return fail(errbuf, len, "invalid %s path \"%s\" (expected an absolute path, e.g. --%s %s%s)",
+		    what, path, opts[id].name, root, rel);
+}
+
+static int check_comm(const char *comm, char *errbuf, size_t len)
+{
+	if (!*comm)
+		return fail(errbuf, len, "--comm needs a command name (1 to %d characters)",
+			    EBC_COMM_MAX);
+	if (strlen(comm) > EBC_COMM_MAX)
+		return fail(errbuf, len,
+			    "--comm \"%s\" is too long: the kernel keeps %d characters of a command name "
+			    "(try --comm %.*s)", comm, EBC_COMM_MAX, EBC_COMM_MAX, comm);
+	return 0;
+}
+
+/*
+ * --pid, --comm, --cgroup, --netns, whatever the tap (check_capture() knows
+ * which taps take --netns). In extcap mode 0 and empty mean no condition.
+ */
+static int check_selection(struct ebc_config *cfg, const struct parse_state *st, char *errbuf,
+			   size_t len)
+{
+	const char **strs[] = { &cfg->comm, &cfg->cgroup, &cfg->netns };
+	int err;
+
+	for (int id = 0; id < O__MAX; id++)
+		if (st->seen[id] && (opts[id].flags & F_SELECT) && cfg->mode == EBC_MODE_REPLAY)
+			return fail(errbuf, len,
+				    "-r replays a file's packets, which belong to no process or namespace "
+				    "here; drop --%s %s", opts[id].name, st->raw[id]);
+	if (cfg->extcap) {
+		for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
+			if (*strs[i] && !**strs[i])
+				*strs[i] = NULL;
+	} else if (st->seen[O_PID] && !cfg->pid) {
+		return *st->raw[O_PID] ? out_of_range(O_PID, st->raw[O_PID], errbuf, len) :
+		       not_a_number(O_PID, st->raw[O_PID], errbuf, len);
+	}
+	if (cfg->comm) {
+		err = check_comm(cfg->comm, errbuf, len);
+		if (err)
+			return err;
+	}
+	if (cfg->cgroup) {
+		err = check_abs_path(O_CGROUP, cfg->cgroup, "cgroup",
+				     "/sys/fs/cgroup/system.slice/NAME.service", errbuf, len);
+		if (err)
+			return err;
+	}
+	if (cfg->netns)
+		return check_abs_path(O_NETNS, cfg->netns, "network namespace",
+				      "/run/netns/NAME or --netns /proc/PID/ns/net", errbuf, len);
+	return 0;
+}
+
 /* "--all-netns applies to trace taps only; ...", for an option a non-trace tap was given. */
 static int trace_only(const struct ebc_config *cfg, const struct parse_state *st, enum opt_id id,
 		      char *errbuf, size_t len)
@@ -1233,7 +1385,11 @@ static int trace_only(const struct ebc_config *cfg, const struct parse_state *st
 		    "-i drops, tp:NAME, kfunc:FUNC or kretfunc:FUNC");
 }
 
-/* Trace taps see every device, and each packet at one point of its way through the stack. */
+/*
+ * Trace taps see every device, and each packet at one point of its way
+ * through the stack; the sockets tap sees what processes read and write,
+ * before any device.
+ */
 static int check_trace(const struct ebc_config *cfg, const struct parse_state *st, char *errbuf,
 		       size_t len)
 {
@@ -1243,8 +1399,28 @@ static int check_trace(const struct ebc_config *cfg, const struct parse_state *s
 		return fail(errbuf, len, "--device applies to tc and xdp taps only; drop --device %s",
 			    cfg->device);
 	if (st->seen[O_DIRECTION])
-		return fail(errbuf, len, "trace taps have no direction; drop %s %s",
+		return fail(errbuf, len, "%s no direction; drop %s %s",
+			    cfg->kind == EBC_TAP_SOCKETS ? "the sockets tap has" : "trace taps have",
 			    spelling(st, O_DIRECTION, sp, sizeof(sp)), st->raw[O_DIRECTION]);
+	return 0;
+}
+
+/*
+ * A device tap is in the namespace ebpfcap runs in; trace taps keep to that
+ * one unless told otherwise, so --netns and --all-netns say different things.
+ */
+static int check_netns(const struct ebc_config *cfg, const struct parse_state *st, char *errbuf,
+		       size_t len)
+{
+	if (!cfg->netns)
+		return 0;
+	if (cfg->kind != EBC_TAP_TRACE && cfg->kind != EBC_TAP_SOCKETS)
+		return fail(errbuf, len,
+			    "--netns applies to trace and sockets taps; a device tap captures in the "
+			    "namespace ebpfcap runs in");
+	if (st->seen[O_ALL_NETNS])
+		return fail(errbuf, len, "--netns %s and --all-netns contradict each other; keep one",
+			    cfg->netns);
 	return 0;
 }
 
@@ -1294,14 +1470,17 @@ static int check_capture(struct ebc_config *cfg, const struct parse_state *st, c
 	char sp[32];
 	int err;
 
-	if (cfg->kind == EBC_TAP_TRACE) {
+	if (cfg->kind == EBC_TAP_TRACE || cfg->kind == EBC_TAP_SOCKETS) {
 		err = check_trace(cfg, st, errbuf, len);
 		if (err)
 			return err;
-	} else if (st->seen[O_TRACE_MODE] || st->seen[O_ALL_NETNS]) {
+	}
+	if (cfg->kind != EBC_TAP_TRACE && (st->seen[O_TRACE_MODE] || st->seen[O_ALL_NETNS]))
 		return trace_only(cfg, st, st->seen[O_TRACE_MODE] ? O_TRACE_MODE : O_ALL_NETNS, errbuf,
 				  len);
-	}
+	err = check_netns(cfg, st, errbuf, len);
+	if (err)
+		return err;
 	err = cfg->kind == EBC_TAP_XDPHOOK ? check_xdphook(cfg, st, errbuf, len) :
 	      check_verdicts(cfg, st, errbuf, len);
 	if (err)
@@ -1392,6 +1571,9 @@ int ebc_options__parse(int argc, char **argv, struct ebc_config *cfg, char *errb
 		err = check_standalone(argc, argv, cfg, &st, errbuf, errlen);
 	if (err)
 		return err;
+	err = check_selection(cfg, &st, errbuf, errlen);
+	if (err)
+		return err;
 	if (cfg->filter && !*cfg->filter)
 		cfg->filter = NULL;
 	if (cfg->cbpf_file && cfg->filter)
@@ -1474,12 +1656,12 @@ static void help_option(FILE *out, enum opt_id id)
 		list_words(extra, sizeof(extra), o->words);
 	else
 		n = 0;
-	if (o->def) {
+	if (o->def && !(o->flags & F_SELECT)) {
 		n = (int)strlen(extra);
 		snprintf(extra + n, sizeof(extra) - n, "%sdefault" NBSP "%s", n ? "; " : "", o->def);
 	}
 	if (extra[0]) {
-		char text[512];
+		char text[1024];
 
 		snprintf(text, sizeof(text), "%s (%s)", o->help, extra);
 		help_wrap(out, left, text);
@@ -1507,9 +1689,9 @@ static void help_synopsis(FILE *out)
 void ebc_options__print_help(FILE *out)
 {
 	help_synopsis(out);
-	fputs("\nCapture packets with eBPF programs on tc and XDP hooks, tracepoints and kernel\n"
-	      "functions, filter them in the kernel, and write pcapng; as a Wireshark extcap\n"
-	      "or as a tcpdump-like command.\n"
+	fputs("\nCapture packets with eBPF programs on tc and XDP hooks, tracepoints, kernel\n"
+	      "functions and socket syscalls, filter them in the kernel, and write pcapng; as\n"
+	      "a Wireshark extcap or as a tcpdump-like command.\n"
 	      "\nOptions:\n", out);
 	for (int id = 0; id < O__MAX; id++)
 		if (!(opts[id].flags & (F_EXTCAP | F_IFACE_ARG)))
@@ -1616,7 +1798,7 @@ static void print_arg(FILE *out, int number, enum opt_id id)
 	put_field(out, "display", o->ext_display);
 	put_field(out, "type", ext_type_names[o->ext]);
 	if (o->arg == ARG_UINT && o->max != ULLONG_MAX) {
-		snprintf(buf, sizeof(buf), "%llu,%llu", o->min, o->max);
+		snprintf(buf, sizeof(buf), "%llu,%llu", (o->flags & F_SELECT) ? 0 : o->min, o->max);
 		put_field(out, "range", buf);
 	}
 	/* Only these reach tshark: it passes --NAME VALUE for args with an arg-line default. */

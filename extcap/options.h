@@ -17,6 +17,7 @@
 #define EBC_IFACE_DROPS "ebpfcap-drops"
 #define EBC_IFACE_TRACEPOINT "ebpfcap-tracepoint"
 #define EBC_IFACE_KFUNC "ebpfcap-kfunc"
+#define EBC_IFACE_SOCKETS "ebpfcap-sockets"
 
 /* What -i drops and ebpfcap-drops trace. */
 #define EBC_DROPS_TRACEPOINT "skb:kfree_skb"

@@ -43,9 +43,8 @@ static int share_owners(struct bpf_object *obj, const struct ebc_tap_load *ld)
 
 	if (!owners)
 		return 0;
-	if (ld->owners_fd >= 0)
-		return bpf_map__reuse_fd(owners, ld->owners_fd);
-	return bpf_map__set_max_entries(owners, 1);
+	/* Without the hooks the program keeps its own, empty, socket storage. */
+	return ld->owners_fd >= 0 ? bpf_map__reuse_fd(owners, ld->owners_fd) : 0;
 }
 
 int ebc_hook__load(struct bpf_object *obj, const struct ebc_tap *tap, const struct ebc_tap_load *ld,

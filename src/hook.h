@@ -49,6 +49,15 @@ struct ebc_tap {
 };
 
 /* What every back end needs to load its programs. */
+/* --pid, --comm, --cgroup, as the programs compare them. */
+struct ebc_select {
+	unsigned int pid;
+	char comm[16];
+	unsigned long long cgroup;	/* cgroup v2 id */
+	unsigned int level;		/* its depth: processes' ancestors there are compared */
+	bool on;			/* any of them is set */
+};
+
 struct ebc_tap_load {
 	int ring_fd;
 	int stats_fd;
@@ -60,6 +69,7 @@ struct ebc_tap_load {
 	const struct bpf_insn *filter_l3;	/* trace taps: the same expression for raw IP */
 	size_t filter_l3_len;
 	unsigned int anc_mask;	/* EBC_ANC_BIT()s the filters read: fill struct ebc_anc */
+	struct ebc_select sel;
 };
 
 struct ebc_hook_ops {

@@ -153,6 +153,7 @@ static int tc_load(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *err
 	p->skel->rodata->ebc_want_owner = ld->owners_fd >= 0;
 	p->skel->rodata->ebc_need_anc = ld->anc_mask != 0;
 	p->skel->rodata->ebc_hatype = tap->ifc.arphrd;
+	EBC_SET_SELECT(p->skel->rodata, &ld->sel);
 	err = ebc_hook__load(p->skel->obj, tap, ld, errbuf, len);
 	if (!err)
 		return 0;

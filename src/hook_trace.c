@@ -114,6 +114,8 @@ static int configure(struct trace_bpf *skel, const struct ebc_tap *tap, const st
 	skel->rodata->ebc_snaplen = ld->snaplen;
 	skel->rodata->ebc_tap = tap->id;
 	skel->rodata->ebc_need_anc = ld->anc_mask != 0;
+	EBC_SET_SELECT(skel->rodata, &ld->sel);
+	skel->rodata->ebc_sel_cgroup_level = ld->sel.level;
 	skel->rodata->ebc_skb_arg = t->skb_arg;
 	skel->rodata->ebc_reason_arg = t->reason_arg;
 	skel->rodata->ebc_location_arg = t->location_arg;

@@ -85,6 +85,7 @@ static int configure(struct ebc_tap *tap, struct xdpprog_priv *p, const struct e
 	skel->rodata->ebc_snaplen = ld->snaplen;
 	skel->rodata->ebc_tap = tap->id;
 	skel->rodata->ebc_need_anc = ld->anc_mask != 0;
+	EBC_SET_SELECT(skel->rodata, &ld->sel);
 	skel->rodata->ebc_verdicts = tap->verdicts;
 	skel->rodata->ebc_xdp_has_entry = entry;
 	err = bpf_map__set_max_entries(skel->maps.ebc_tbuf, ncpus);

@@ -12,12 +12,12 @@
 
 struct ebc_owners {
 	struct sock_bpf *skel;
-	struct bpf_link *links[8];
+	struct bpf_link *links[16];
 	size_t nlinks;
 };
 
 /* Where cgroup v2 is mounted: its root sees every process on the machine. */
-static int cgroup2_root(char *path, size_t len)
+int ebc_owners__cgroup_root(char *path, size_t len)
 {
 	FILE *f = setmntent("/proc/self/mounts", "r");
 	struct mntent *m;
@@ -55,7 +55,7 @@ static int attach_all(struct ebc_owners *o, int cgfd, char *errbuf, size_t len)
 	return 0;
 }
 
-int ebc_owners__open(struct ebc_owners **out, char *errbuf, size_t len)
+int ebc_owners__open(struct ebc_owners **out, unsigned int cgroup_level, char *errbuf, size_t len)
 {
 	struct ebc_owners *o = calloc(1, sizeof(*o));
 	char root[4096];
@@ -63,7 +63,7 @@ int ebc_owners__open(struct ebc_owners **out, char *errbuf, size_t len)
 
 	if (!o)
 		return -ENOMEM;
-	err = cgroup2_root(root, sizeof(root));
+	err = ebc_owners__cgroup_root(root, sizeof(root));
 	if (err) {
 		ebc_errbuf(errbuf, len, "no cgroup v2 hierarchy is mounted");
 		goto fail;
@@ -74,7 +74,14 @@ int ebc_owners__open(struct ebc_owners **out, char *errbuf, size_t len)
 		ebc_errbuf(errbuf, len, "cannot open %s: %s", root, ebc_strerror(err));
 		goto fail;
 	}
-	o->skel = sock_bpf__open_and_load();
+	o->skel = sock_bpf__open();
+	if (o->skel) {
+		o->skel->rodata->ebc_cgroup_level = cgroup_level;
+		if (sock_bpf__load(o->skel)) {
+			sock_bpf__destroy(o->skel);
+			o->skel = NULL;
+		}
+	}
 	if (!o->skel) {
 		err = -errno;
 		ebc_errbuf(errbuf, len, "cannot load the socket hooks: %s", ebc_strerror(err));

@@ -52,6 +52,8 @@ struct ebc_session {
 	size_t nfilters;
 	struct ebc_ring *ring;
 	struct ebc_owners *owners;	/* NULL: processes are not named */
+	struct ebc_select sel;		/* --pid, --comm, --cgroup */
+	unsigned int cgroup_level;
 	struct ebc_kbtf *kbtf;		/* trace taps: the kernel's BTF */
 	struct ebc_ksyms *ksyms;	/* trace taps: drop locations; NULL if unreadable */
 	struct ebc_pcapng *out;
@@ -441,8 +443,18 @@ static int select_trace(struct ebc_session *c, char *errbuf, size_t len)
 				       resolve_function(c, &t, errbuf, len);
 	if (err)
 		return err;
-	if (!c->cfg->all_netns && netns_inode(&t.netns))
+	if (c->cfg->netns) {
+		struct stat st;
+
+		if (stat(c->cfg->netns, &st)) {
+			ebc_errbuf(errbuf, len, "no network namespace at %s (give /run/netns/NAME or "
+				   "/proc/PID/ns/net)", c->cfg->netns);
+			return -ENOENT;
+		}
+		t.netns = (unsigned int)st.st_ino;
+	} else if (!c->cfg->all_netns && netns_inode(&t.netns)) {
 		ebc_warn("cannot tell this network namespace: capturing in all of them");
+	}
 	if (ebc_ksyms__load(&c->ksyms))
 		ebc_info("kernel symbols are not readable: drop locations stay addresses");
 	irq_funcs(c->ksyms, &t);
@@ -560,6 +572,7 @@ static int open_taps(struct ebc_session *c, char *errbuf, size_t len)
 		.scratch_fd = ebc_ring__scratch_fd(c->ring),
 		.owners_fd = c->owners ? ebc_owners__map_fd(c->owners) : -1,
 		.snaplen = c->cfg->snaplen,
+		.sel = c->sel,
 	};
 	int err;
 
@@ -605,20 +618,87 @@ static int on_record(void *ctx, const struct ebc_rec *rec, const void *data);
  * tc packets name their process when the socket-owner hooks can run; a
  * capture without them is still a capture, so failing here is only logged.
  */
-static void open_owners(struct ebc_session *c)
+/*
+ * --cgroup PATH: its cgroup v2 id (the directory's inode) and its depth below
+ * the hierarchy's root, the level at which processes' ancestors are compared.
+ */
+static int resolve_cgroup(const char *path, struct ebc_select *sel, unsigned int *level,
+			  char *errbuf, size_t len)
+{
+	char root[4096], real[PATH_MAX];
+	struct stat st;
+	size_t n;
+
+	if (ebc_owners__cgroup_root(root, sizeof(root))) {
+		ebc_errbuf(errbuf, len, "--cgroup needs a cgroup v2 hierarchy, and none is mounted");
+		return -ENOENT;
+	}
+	if (!realpath(path, real) || stat(real, &st) || !S_ISDIR(st.st_mode)) {
+		ebc_errbuf(errbuf, len, "no cgroup %s (give a directory under %s)", path, root);
+		return -ENOENT;
+	}
+	n = strlen(root);
+	if (strncmp(real, root, n) || (real[n] && real[n] != '/')) {
+		ebc_errbuf(errbuf, len, "%s is not under the cgroup v2 hierarchy at %s", path, root);
+		return -EINVAL;
+	}
+	*level = 0;
+	for (const char *p = real + n; *p; p++)
+		if (*p == '/' && p[1])
+			(*level)++;
+	sel->cgroup = st.st_ino;
+	return 0;
+}
+
+/* --pid, --comm, --cgroup as the programs compare them. */
+static int build_select(struct ebc_session *c, char *errbuf, size_t len)
+{
+	struct ebc_select *sel = &c->sel;
+
+	sel->pid = c->cfg->pid;
+	if (c->cfg->comm)
+		strncpy(sel->comm, c->cfg->comm, sizeof(sel->comm) - 1);
+	if (c->cfg->cgroup) {
+		int err = resolve_cgroup(c->cfg->cgroup, sel, &c->cgroup_level, errbuf, len);
+
+		if (err)
+			return err;
+	}
+	sel->level = c->cgroup_level;
+	sel->on = sel->pid || sel->comm[0] || sel->cgroup;
+	return 0;
+}
+
+static int open_owners(struct ebc_session *c, char *errbuf, size_t len)
 {
 	char why[256];
 	int err;
 
-	if (c->cfg->kind == EBC_TAP_XDP || c->cfg->kind == EBC_TAP_XDPHOOK ||
-	    c->cfg->kind == EBC_TAP_XDPPROG ||
-	    c->cfg->kind == EBC_TAP_TRACE)
-		return;	/* XDP runs before any socket is known; trace taps read "current" */
-	err = ebc_owners__open(&c->owners, why, sizeof(why));
-	if (err) {
-		c->owners = NULL;
-		ebc_info("packets will not name their process: %s", why);
+	/*
+	 * XDP programs cannot read socket storage: no process there. Traced
+	 * programs and tracepoints name the running process instead.
+	 */
+	if (c->cfg->kind == EBC_TAP_XDP || c->cfg->kind == EBC_TAP_XDPHOOK) {
+		if (c->sel.on) {
+			ebc_errbuf(errbuf, len, "--pid, --comm and --cgroup cannot select at XDP: the "
+				   "hook has no access to sockets' owners (capture at tc instead)");
+			return -EOPNOTSUPP;
+		}
+		return 0;
 	}
+	if (c->cfg->kind == EBC_TAP_XDPPROG || c->cfg->kind == EBC_TAP_TRACE)
+		return 0;
+	err = ebc_owners__open(&c->owners, c->cgroup_level, why, sizeof(why));
+	if (!err)
+		return 0;
+	c->owners = NULL;
+	/* Selecting by process without knowing processes would capture nothing. */
+	if (c->sel.on) {
+		ebc_errbuf(errbuf, len, "cannot select packets by process: %s", why);
+		return err;
+	}
+	ebc_info("packets will not name their process: %s", why);
+	return 0;
 }
 
 int ebc_session__open(struct ebc_session **out, const struct ebc_config *cfg, char *errbuf,
@@ -644,7 +724,11 @@ int ebc_session__open(struct ebc_session **out, const struct ebc_config *cfg, ch
 		err = -errno;
 		goto fail;
 	}
-	open_owners(c);
+	err = build_select(c, errbuf, len);
+	if (!err)
+		err = open_owners(c, errbuf, len);
+	if (err)
+		goto fail;
 	err = open_taps(c, errbuf, len);
 	if (err)
 		goto fail;
@@ -874,11 +958,12 @@ static size_t list_trace_taps(char ***out, size_t cnt, size_t *cap)
 		return cnt;
 	if (ebc_kbtf__skb_tracepoints(k, &tps, &ntp) || !ntp)
 		goto done;
-	tmp = realloc(*out, (*cap + ntp + 1) * sizeof(**out));
+	tmp = realloc(*out, (*cap + ntp + 2) * sizeof(**out));
 	if (!tmp)
 		goto done;
 	*out = tmp;
-	*cap += ntp + 1;
+	*cap += ntp + 2;
+	(*out)[cnt++] = strdup("sockets");
 	(*out)[cnt++] = strdup("drops");
 	for (size_t i = 0; i < ntp; i++)
 		if (asprintf(&(*out)[cnt], tps[i].group[0] ? "tp:%s:%s" : "tp:%s%s", tps[i].group,

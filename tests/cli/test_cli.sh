@@ -14,6 +14,10 @@ ok $? "--help starts with the usage line"
 grep -q 'xdphook:PATH' "$TEST_TMP/help" && grep -q -- '--verdicts LIST' "$TEST_TMP/help" &&
 	grep -q -- '--xdp-hook PATH' "$TEST_TMP/help"
 ok $? "--help lists -i xdphook:PATH, --verdicts and --xdp-hook"
+grep -q ' sockets (what processes read' "$TEST_TMP/help" && grep -q -- '--pid PID' "$TEST_TMP/help" &&
+	grep -q -- '--comm NAME' "$TEST_TMP/help" && grep -q -- '--cgroup PATH' "$TEST_TMP/help" &&
+	grep -q -- '--netns PATH' "$TEST_TMP/help"
+ok $? "--help lists -i sockets, --pid, --comm, --cgroup and --netns"
 
 # tshark first asks with --extcap-version=4.0, and again without it if that fails.
 with=$("$EBPFCAP" --extcap-interfaces --extcap-version=4.0)
@@ -22,9 +26,11 @@ without=$("$EBPFCAP" --extcap-interfaces)
 is "$with" "$without" "the interface list does not depend on --extcap-version"
 [[ "$(echo "$with" | head -1)" =~ ^extcap\ \{version=$version\}\{help=file:///.*/doc/ebpfcap/README.md\}$ ]]
 ok $? "first line: extcap version and help (the installed README)"
-ifaces="ebpfcap ebpfcap-tc ebpfcap-xdp ebpfcap-drops ebpfcap-tracepoint ebpfcap-kfunc"
+ifaces="ebpfcap ebpfcap-tc ebpfcap-xdp ebpfcap-drops ebpfcap-tracepoint ebpfcap-kfunc ebpfcap-sockets"
 is "$(echo "$with" | sed -n 's/^interface {value=\([^}]*\)}.*/\1/p' | xargs)" "$ifaces" \
-	"six interfaces, in order"
+	"seven interfaces, in order"
+echo "$with" | grep -qxF 'interface {value=ebpfcap-sockets}{display=eBPF capture: what processes read and write on their sockets (syscalls)}'
+ok $? "ebpfcap-sockets: its display string"
 for ifc in $ifaces; do
 	is "$("$EBPFCAP" --extcap-dlts --extcap-interface $ifc)" "dlt {number=1}{name=EN10MB}{display=Ethernet}" \
 		"--extcap-dlts for $ifc"
@@ -33,6 +39,39 @@ for ifc in $ifaces; do
 	is "$(wc -c <"$TEST_TMP/err")" 0 "--extcap-config for $ifc: nothing on stderr"
 	cp "$TEST_TMP/config" "$TEST_TMP/config.$ifc"
 done
+
+# Selection by process on every interface; a network namespace on the trace and sockets ones.
+for ifc in $ifaces; do
+	grep -qE '^arg \{number=[0-9]+\}\{call=--pid\}\{display=[^}]*\}\{type=unsigned\}\{range=0,4194304\}\{default=0\}.*\{group=Selection\}$' \
+		"$TEST_TMP/config.$ifc" &&
+		grep -qE '^arg \{number=[0-9]+\}\{call=--comm\}\{display=[^}]*\}\{type=string\}.*\{group=Selection\}$' \
+			"$TEST_TMP/config.$ifc" &&
+		grep -qE '^arg \{number=[0-9]+\}\{call=--cgroup\}\{display=[^}]*\}\{type=string\}.*\{group=Selection\}$' \
+			"$TEST_TMP/config.$ifc"
+	ok $? "--extcap-config for $ifc: pid (unsigned, default 0), comm and cgroup (strings) in Selection"
+	case $ifc in ebpfcap|ebpfcap-tc|ebpfcap-xdp) want=0 ;; *) want=1 ;; esac
+	is "$(grep -cE '^arg \{number=[0-9]+\}\{call=--netns\}\{display=[^}]*\}\{type=string\}' "$TEST_TMP/config.$ifc")" $want \
+		"--extcap-config for $ifc: $([ $want = 1 ] && echo "a netns string" || echo "no netns")"
+done
+# What tshark passes when nothing is set: the defaults, 0 for --pid; an empty field means none too.
+"$EBPFCAP" --extcap-config --extcap-interface ebpfcap-sockets --pid 0 --comm '' --cgroup '' --netns '' \
+	>/dev/null 2>"$TEST_TMP/err"
+is "$?/$(cat "$TEST_TMP/err")" "0/" "ebpfcap-sockets takes Wireshark's --pid 0 and empty --comm, --cgroup, --netns"
+timeout 10 "$EBPFCAP" -i sockets --pid 0 -c 1 >/dev/null 2>"$TEST_TMP/err"
+is "$?/$(cat "$TEST_TMP/err")" "1/ebpfcap: pid 0 out of range (1 to 4194304)" \
+	"-i sockets --pid 0: exit 1 and one line"
+timeout 10 "$EBPFCAP" -i tc:lo --netns /run/netns/b -c 1 >/dev/null 2>"$TEST_TMP/err"
+is "$?/$(cat "$TEST_TMP/err")" \
+	"1/ebpfcap: --netns applies to trace and sockets taps; a device tap captures in the namespace ebpfcap runs in" \
+	"--netns on a device tap: exit 1 and one line"
+timeout 10 "$EBPFCAP" -i sockets -Q in -c 1 >/dev/null 2>"$TEST_TMP/err"
+is "$?/$(cat "$TEST_TMP/err")" "1/ebpfcap: the sockets tap has no direction; drop -Q in" \
+	"-i sockets -Q in: exit 1 and one line"
+
+# The sockets interface: no device, direction, XDP, tc or trace options.
+is "$(grep -cE '\{call=--(device|direction|xdp-mode|xdp-hook|verdicts|xdp-capture|xdp-prog|tc-mode|trace-mode|all-netns)\}' \
+	"$TEST_TMP/config.ebpfcap-sockets")" 0 \
+	"--extcap-config for ebpfcap-sockets: no device, direction, XDP, tc or trace options"
 
 # Trace interfaces: no device to pick; the tracepoints come from the kernel's BTF, with
 # their groups when tracefs is readable (else bare names, which -i tp:NAME also takes).
@@ -143,6 +182,9 @@ if [ -f "$top_builddir/Makefile" ] && command -v tshark >/dev/null; then
 		grep -q '\. ebpfcap-kfunc (eBPF capture: entry or exit of a kernel function taking an sk_buff)$' \
 			"$TEST_TMP/tshark-D"
 	ok $? "tshark -D lists the trace interfaces"
+	grep -q '\. ebpfcap-sockets (eBPF capture: what processes read and write on their sockets (syscalls))$' \
+		"$TEST_TMP/tshark-D"
+	ok $? "tshark -D lists the sockets interface"
 else
 	skip_case "not configured, or no tshark" "make install-user"
 fi

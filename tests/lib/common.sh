@@ -254,7 +254,7 @@ ifindex_in() {	# ifindex_in NS DEV
 # Trace links PID holds, one link_type per line: tracing (tp_btf, fentry,
 # fexit), raw_tracepoint (raw_tp), perf_event or kprobe_multi (kprobes).
 trace_links() {
-	grep -hE '^link_type:\s*(tracing|raw_tracepoint|perf_event|kprobe_multi)$' \
+	grep -hE '^link_type:\s*(tracing|raw_tracepoint|perf|perf_event|kprobe_multi)$' \
 		/proc/"$1"/fdinfo/* 2>/dev/null | awk '{print $2}'
 }
 
@@ -265,7 +265,7 @@ trace_attach() {	# trace_attach PID
 	local f link prog
 	for f in /proc/"$1"/fdinfo/*; do
 		link=$(awk '$1 == "link_type:" { print $2 }' "$f" 2>/dev/null)
-		case $link in tracing|raw_tracepoint|perf_event|kprobe_multi) ;; *) continue ;; esac
+		case $link in tracing|raw_tracepoint|perf|perf_event|kprobe_multi) ;; *) continue ;; esac
 		prog=$(awk '$1 == "prog_id:" { print $2 }' "$f")
 		echo "$link:$(bpftool prog show id "$prog" 2>/dev/null | awk 'NR == 1 { print $2 }')"
 	done

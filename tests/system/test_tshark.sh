@@ -64,14 +64,15 @@ TC=(-i ebpfcap-tc -o extcap.ebpfcap_tc.device:va)
 XDP=(-i ebpfcap-xdp -o extcap.ebpfcap_xdp.device:vb)
 ping3() { ping4 3; }
 
-# 1. tshark -D lists the six interfaces (tshark sorts them) with their display names.
+# 1. tshark -D lists the seven interfaces (tshark sorts them) with their display names.
 is "$(in_a tshark -D 2>/dev/null | sed -n 's/^[0-9]*\. \(ebpfcap.*\)/\1/p')" \
 "ebpfcap (eBPF capture: tc on all devices (like -i any))
 ebpfcap-drops (eBPF capture: packets the kernel drops (skb:kfree_skb))
 ebpfcap-kfunc (eBPF capture: entry or exit of a kernel function taking an sk_buff)
+ebpfcap-sockets (eBPF capture: what processes read and write on their sockets (syscalls))
 ebpfcap-tc (eBPF capture: tc ingress/egress of one device)
 ebpfcap-tracepoint (eBPF capture: a tracepoint carrying an sk_buff)
-ebpfcap-xdp (eBPF capture: XDP hook of one device)" "tshark -D: exactly the six ebpfcap interfaces with display names"
+ebpfcap-xdp (eBPF capture: XDP hook of one device)" "tshark -D: exactly the seven ebpfcap interfaces with display names"
 
 # 2. ebpfcap-tc on va, no filter: the whole mix, both directions.
 capture a $MIX_TOTAL 2 send_mix "${TC[@]}"

@@ -32,10 +32,12 @@ struct row {
 #define CAP_DROPS "--capture", "--extcap-interface", "ebpfcap-drops", "--fifo", "/tmp/f"
 #define CAP_TP "--capture", "--extcap-interface", "ebpfcap-tracepoint", "--fifo", "/tmp/f"
 #define CAP_KFUNC "--capture", "--extcap-interface", "ebpfcap-kfunc", "--fifo", "/tmp/f"
+#define CAP_SOCKETS "--capture", "--extcap-interface", "ebpfcap-sockets", "--fifo", "/tmp/f"
 
-#define ALL_IFACES "ebpfcap, ebpfcap-tc, ebpfcap-xdp, ebpfcap-drops, ebpfcap-tracepoint or ebpfcap-kfunc"
+#define ALL_IFACES "ebpfcap, ebpfcap-tc, ebpfcap-xdp, ebpfcap-drops, ebpfcap-tracepoint, " \
+	"ebpfcap-kfunc or ebpfcap-sockets"
 #define UNKNOWN_TAP(t) "unknown tap \"" t "\" (expected any, tc:DEV, xdp:DEV, xdphook:PATH, DEV, " \
-	"drops, tp:[GROUP:]NAME, kfunc:FUNC or kretfunc:FUNC)"
+	"drops, sockets, tp:[GROUP:]NAME, kfunc:FUNC or kretfunc:FUNC)"
 /* Names at and past the limits: 63 per tracepoint part, 127 per function. */
 #define F63 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde"
 #define F64 F63 "f"
@@ -49,6 +51,11 @@ struct row {
 	" or capture with -i xdp:DEV or -i xdphook:PATH"
 #define HOOK_ONLY_EXT(v) "--verdicts applies to XDP taps only; drop --verdicts " v \
 	" or capture with ebpfcap-xdp"
+#define NETNS_DEV "--netns applies to trace and sockets taps; a device tap captures in the " \
+	"namespace ebpfcap runs in"
+#define PID_RANGE(v) "pid " v " out of range (1 to 4194304)"
+#define NS "/run/netns/b"
+#define CG "/sys/fs/cgroup/system.slice/nginx.service"
 
 static const struct row rows[] = {
 	/* standalone: modes and taps */
@@ -75,7 +82,7 @@ static const struct row rows[] = {
 	{ { "-i", "tc:a/b" }, NULL, "invalid device name \"a/b\" (no '/' or blanks)" },
 	/* trace taps */
 	{ { "-i", "drops" }, "kind=trace;trace=tp;target=skb:kfree_skb;targ=0;device=(null);"
-			     "tmode=auto;netns=0", NULL },
+			     "tmode=auto;allns=0", NULL },
 	{ { "-i", "tp:net:netif_receive_skb" }, "kind=trace;trace=tp;target=net:netif_receive_skb", NULL },
 	{ { "-i", "tp:kfree_skb" }, "kind=trace;trace=tp;target=kfree_skb", NULL },
 	{ { "-i", "tp:Net_2:x_Y9" }, "trace=tp;target=Net_2:x_Y9", NULL },
@@ -129,7 +136,7 @@ static const struct row rows[] = {
 	{ { "-i", "tp:kfree_skb", "--trace-mode", "RAW" }, "tmode=raw", NULL },
 	{ { "-i", "drops", "--trace-mode", "bogus" }, NULL,
 	  "invalid value \"bogus\" for --trace-mode: expected auto|btf|raw" },
-	{ { "-i", "drops", "--all-netns" }, "netns=1;kind=trace", NULL },
+	{ { "-i", "drops", "--all-netns" }, "allns=1;kind=trace", NULL },
 	{ { "-i", "drops", "udp", "port", "53" }, "kind=trace;filter=udp port 53", NULL },
 	{ { "-i", "drops", "-Q", "in" }, NULL, "trace taps have no direction; drop -Q in" },
 	{ { "-i", "kfunc:ip_rcv", "--direction", "inout" }, NULL,
@@ -215,6 +222,88 @@ static const struct row rows[] = {
 	  "--xdp-hook goes with --extcap-interface ebpfcap-xdp; standalone, use -i xdphook:PATH" },
 	{ { "-i", "xdphook:" HOOK, "--xdp-hook", HOOK }, NULL,
 	  "--xdp-hook goes with --extcap-interface ebpfcap-xdp; standalone, use -i xdphook:PATH" },
+	/* the sockets tap: what processes read and write, from the syscalls */
+	{ { "-i", "sockets" }, "mode=capture;kind=sockets;device=(null);dir=both;pid=0;comm=(null);"
+			       "cgroup=(null);netns=(null);allns=0", NULL },
+	{ { "-i", "sockets", "-c", "5", "-s", "128", "udp", "port", "53" },
+	  "kind=sockets;count=5;snaplen=128;filter=udp port 53", NULL },
+	{ { "-i", "tc:sockets" }, "kind=tc;device=sockets", NULL },
+	{ { "-i", "sockets:x" }, NULL, UNKNOWN_TAP("sockets:x") },
+	{ { "-i", "sockets", "--device", "eth0" }, NULL,
+	  "--device applies to tc and xdp taps only; drop --device eth0" },
+	{ { "-i", "sockets", "-Q", "in" }, NULL, "the sockets tap has no direction; drop -Q in" },
+	{ { "-i", "sockets", "--direction", "bidirectional" }, NULL,
+	  "the sockets tap has no direction; drop --direction bidirectional" },
+	{ { "-i", "sockets", "--xdp-mode", "native" }, NULL,
+	  "--xdp-mode applies to xdp taps only; drop --xdp-mode native or capture with -i xdp:DEV" },
+	{ { "-i", "sockets", "--tc-mode", "tcx" }, NULL,
+	  "--tc-mode applies to tc taps only; drop --tc-mode tcx" },
+	{ { "-i", "sockets", "--trace-mode", "btf" }, NULL,
+	  "--trace-mode applies to trace taps only; drop --trace-mode btf " TRACE_ONLY_CLI },
+	{ { "-i", "sockets", "--all-netns" }, NULL,
+	  "--all-netns applies to trace taps only; drop --all-netns " TRACE_ONLY_CLI },
+	{ { "-i", "sockets", "--verdicts", "drop" }, NULL, HOOK_ONLY_CLI("drop") },
+	{ { "-i", "sockets", "--xdp-hook", HOOK }, NULL,
+	  "--xdp-hook goes with --extcap-interface ebpfcap-xdp; standalone, use -i xdphook:PATH" },
+	{ { "-i", "sockets", "--xdp-capture", "exit" }, NULL,
+	  "--xdp-capture applies to xdp:DEV taps only; drop --xdp-capture exit" },
+	{ { "-i", "sockets", "--xdp-prog", "foo" }, NULL,
+	  "--xdp-prog applies to xdp:DEV taps only; drop --xdp-prog foo" },
+	/* selection by process, on every tap; --netns on trace and sockets taps */
+	{ { "--pid", "42" }, "kind=any;pid=42;comm=(null);cgroup=(null);netns=(null)", NULL },
+	{ { "-i", "tc:eth0", "--pid", "1" }, "kind=tc;pid=1", NULL },
+	{ { "-i", "xdp:eth0", "--pid=4194304" }, "kind=xdp;pid=4194304", NULL },
+	{ { "-i", "xdphook:" HOOK, "--comm", "nginx" }, "kind=xdphook;comm=nginx", NULL },
+	{ { "-i", "drops", "--pid", "42", "--comm", "curl", "--cgroup", CG, "--netns", NS },
+	  "kind=trace;pid=42;comm=curl;cgroup=" CG ";netns=" NS ";allns=0", NULL },
+	{ { "-i", "sockets", "--pid=42", "--comm=curl", "--cgroup=" CG, "--netns=" NS },
+	  "kind=sockets;pid=42;comm=curl;cgroup=" CG ";netns=" NS, NULL },
+	{ { "-i", "kretfunc:ip_rcv", "--netns", "/proc/1/ns/net" }, "trace=kretfunc;netns=/proc/1/ns/net", NULL },
+	{ { "-i", "tp:net:netif_receive_skb", "--cgroup", "/" }, "trace=tp;cgroup=/", NULL },
+	{ { "--pid", "42", "--pid", "43" }, "pid=43", NULL },
+	{ { "--pid", "0" }, NULL, PID_RANGE("0") },
+	{ { "--pid", "4194305" }, NULL, PID_RANGE("4194305") },
+	{ { "--pid", "99999999999999999999999" }, NULL, PID_RANGE("99999999999999999999999") },
+	{ { "--pid", "" }, NULL, "invalid value \"\" for --pid: not a number" },
+	{ { "--pid", "42x" }, NULL, "invalid value \"42x\" for --pid: not a number" },
+	{ { "--pid", "-1" }, NULL, "invalid value \"-1\" for --pid: not a number" },
+	{ { "--pid", " 42" }, NULL, "invalid value \" 42\" for --pid: not a number" },
+	{ { "--pid", "0x2a" }, NULL, "invalid value \"0x2a\" for --pid: not a number" },
+	{ { "--pid" }, NULL, "missing value for --pid" },
+	{ { "--comm", "0123456789abcde" }, "comm=0123456789abcde", NULL },
+	{ { "--comm", "kworker/0:1H" }, "comm=kworker/0:1H", NULL },
+	{ { "--comm", "0123456789abcdef" }, NULL,
+	  "--comm \"0123456789abcdef\" is too long: the kernel keeps 15 characters of a command name "
+	  "(try --comm 0123456789abcde)" },
+	{ { "--comm", "" }, NULL, "--comm needs a command name (1 to 15 characters)" },
+	{ { "--comm" }, NULL, "missing value for --comm" },
+	{ { "--cgroup", "" }, NULL,
+	  "--cgroup needs a path, e.g. --cgroup /sys/fs/cgroup/system.slice/NAME.service" },
+	{ { "--cgroup", "system.slice/nginx.service" }, NULL,
+	  "invalid cgroup path \"system.slice/nginx.service\" (expected an absolute path, e.g. "
+	  "--cgroup " CG ")" },
+	{ { "--cgroup", "./user.slice" }, NULL,
+	  "invalid cgroup path \"./user.slice\" (expected an absolute path, e.g. "
+	  "--cgroup /sys/fs/cgroup/user.slice)" },
+	{ { "-i", "drops", "--netns", "" }, NULL,
+	  "--netns needs a path, e.g. --netns /run/netns/NAME or --netns /proc/PID/ns/net" },
+	{ { "-i", "sockets", "--netns", "b" }, NULL,
+	  "invalid network namespace path \"b\" (expected an absolute path, e.g. --netns /run/netns/b)" },
+	{ { "-i", "drops", "--netns", "proc/1/ns/net" }, NULL,
+	  "invalid network namespace path \"proc/1/ns/net\" (expected an absolute path, e.g. "
+	  "--netns /proc/1/ns/net)" },
+	{ { "--netns", NS }, NULL, NETNS_DEV },
+	{ { "-i", "tc:eth0", "--netns", NS }, NULL, NETNS_DEV },
+	{ { "-i", "xdp:eth0", "--netns", NS }, NULL, NETNS_DEV },
+	{ { "-i", "xdphook:" HOOK, "--netns", NS }, NULL, NETNS_DEV },
+	{ { "-i", "drops", "--netns", NS, "--all-netns" }, NULL,
+	  "--netns " NS " and --all-netns contradict each other; keep one" },
+	{ { "-i", "sockets", "--netns", NS, "--all-netns" }, NULL,
+	  "--all-netns applies to trace taps only; drop --all-netns " TRACE_ONLY_CLI },
+	{ { "-r", "in.pcap", "--pid", "42" }, NULL,
+	  "-r replays a file's packets, which belong to no process or namespace here; drop --pid 42" },
+	{ { "-r", "in.pcap", "--hook", "trace", "--netns", NS }, NULL,
+	  "-r replays a file's packets, which belong to no process or namespace here; drop --netns " NS },
 	/* filters */
 	{ { "-i", "tc:eth0", "udp", "port", "53" }, "filter=udp port 53;kind=tc", NULL },
 	{ { "udp", "port", "53", "-c", "5" }, "filter=udp port 53;count=5", NULL },
@@ -386,10 +475,10 @@ static const struct row rows[] = {
 	{ { "--extcap-capture-filter", "udp", "-f", "tcp" }, NULL,
 	  "-f belongs to the standalone command line; drop it or the --extcap-* options" },
 	/* extcap trace interfaces */
-	{ { CAP_DROPS }, "mode=capture;kind=trace;trace=tp;target=skb:kfree_skb;targ=0;tmode=auto;netns=0;"
+	{ { CAP_DROPS }, "mode=capture;kind=trace;trace=tp;target=skb:kfree_skb;targ=0;tmode=auto;allns=0;"
 			 "device=(null);dir=both", NULL },
 	{ { CAP_DROPS, "--trace-mode", "raw", "--all-netns", "--snaplen", "96" },
-	  "kind=trace;tmode=raw;netns=1;snaplen=96", NULL },
+	  "kind=trace;tmode=raw;allns=1;snaplen=96", NULL },
 	{ { CAP_TP }, "kind=trace;trace=tp;target=net:netif_receive_skb", NULL },
 	{ { CAP_TP, "--tracepoint", "skb:consume_skb" }, "trace=tp;target=skb:consume_skb", NULL },
 	{ { CAP_TP, "--tracepoint", "kfree_skb" }, "trace=tp;target=kfree_skb", NULL },
@@ -425,6 +514,57 @@ static const struct row rows[] = {
 	{ { CAP_TC, "--on", "exit" }, NULL, "--on applies to ebpfcap-kfunc only; drop --on exit" },
 	{ { "--extcap-interfaces", "--arg", "1" }, NULL,
 	  "--arg applies to ebpfcap-kfunc only; drop --arg 1" },
+	/* extcap: the sockets interface, and selection; 0 and empty are Wireshark's "none" */
+	{ { CAP_SOCKETS }, "mode=capture;extcap=1;kind=sockets;device=(null);dir=both;pid=0;"
+			   "comm=(null);cgroup=(null);netns=(null)", NULL },
+	{ { CAP_SOCKETS, "--pid", "0", "--comm", "", "--cgroup", "", "--netns", "" },
+	  "kind=sockets;pid=0;comm=(null);cgroup=(null);netns=(null)", NULL },
+	{ { CAP_SOCKETS, "--pid", "" }, "pid=0", NULL },
+	{ { CAP_SOCKETS, "--pid", "42", "--comm", "curl", "--cgroup", CG, "--netns", NS, "--snaplen", "96" },
+	  "kind=sockets;pid=42;comm=curl;cgroup=" CG ";netns=" NS ";snaplen=96", NULL },
+	{ { CAP_TC, "--device", "eth0", "--pid", "0", "--comm", "", "--cgroup", "" },
+	  "kind=tc;device=eth0;pid=0;comm=(null);cgroup=(null)", NULL },
+	{ { CAP_ANY, "--pid", "42", "--comm", "nginx", "--cgroup", CG }, "kind=any;pid=42;comm=nginx;cgroup=" CG,
+	  NULL },
+	{ { CAP_XDP, "--device", "eth0", "--xdp-hook", HOOK, "--pid", "7" }, "kind=xdphook;pid=7", NULL },
+	{ { CAP_DROPS, "--netns", NS }, "kind=trace;netns=" NS ";allns=0", NULL },
+	{ { CAP_KFUNC, "--netns", "", "--all-netns" }, "netns=(null);allns=1", NULL },
+	{ { CAP_DROPS, "--netns", NS, "--all-netns" }, NULL,
+	  "--netns " NS " and --all-netns contradict each other; keep one" },
+	{ { CAP_ANY, "--netns", "" }, "netns=(null)", NULL },
+	{ { CAP_TC, "--netns", NS }, NULL, NETNS_DEV },
+	{ { CAP_XDP, "--device", "eth0", "--netns", NS }, NULL, NETNS_DEV },
+	{ { CAP_TC, "--pid", "4194305" }, NULL, PID_RANGE("4194305") },
+	{ { CAP_TC, "--pid", "abc" }, NULL, "invalid value \"abc\" for --pid: not a number" },
+	{ { CAP_SOCKETS, "--comm", "0123456789abcdef" }, NULL,
+	  "--comm \"0123456789abcdef\" is too long: the kernel keeps 15 characters of a command name "
+	  "(try --comm 0123456789abcde)" },
+	{ { CAP_SOCKETS, "--cgroup", "user.slice" }, NULL,
+	  "invalid cgroup path \"user.slice\" (expected an absolute path, e.g. "
+	  "--cgroup /sys/fs/cgroup/user.slice)" },
+	{ { CAP_SOCKETS, "--netns", "b" }, NULL,
+	  "invalid network namespace path \"b\" (expected an absolute path, e.g. --netns /run/netns/b)" },
+	{ { CAP_SOCKETS, "--device", "eth0" }, NULL,
+	  "--device applies to tc and xdp taps only; drop --device eth0" },
+	{ { CAP_SOCKETS, "--direction", "egress" }, NULL,
+	  "the sockets tap has no direction; drop --direction egress" },
+	{ { CAP_SOCKETS, "--trace-mode", "raw" }, NULL,
+	  "--trace-mode applies to trace taps only; drop --trace-mode raw " TRACE_ONLY_EXT },
+	{ { CAP_SOCKETS, "--all-netns" }, NULL,
+	  "--all-netns applies to trace taps only; drop --all-netns " TRACE_ONLY_EXT },
+	{ { CAP_SOCKETS, "--xdp-mode", "native" }, NULL,
+	  "--xdp-mode applies to xdp taps only; drop --xdp-mode native or capture with ebpfcap-xdp" },
+	{ { CAP_SOCKETS, "--tc-mode", "tcx" }, NULL,
+	  "--tc-mode applies to tc taps only; drop --tc-mode tcx" },
+	{ { CAP_SOCKETS, "--verdicts", "drop" }, NULL, HOOK_ONLY_EXT("drop") },
+	{ { CAP_SOCKETS, "--xdp-hook", HOOK }, NULL,
+	  "--xdp-hook applies to ebpfcap-xdp only; drop --xdp-hook " HOOK },
+	{ { CAP_SOCKETS, "--function", "ip_rcv" }, NULL,
+	  "--function applies to ebpfcap-kfunc only; drop --function ip_rcv" },
+	{ { "--extcap-config", "--extcap-interface", "ebpfcap-sockets" }, "mode=config;kind=sockets", NULL },
+	{ { "--extcap-dlts", "--extcap-interface", "ebpfcap-sockets" }, "mode=dlts;kind=sockets", NULL },
+	{ { "--extcap-interface", "ebpfcap-sockets", "--extcap-capture-filter", "tcp", NULL },
+	  "mode=filter_check;kind=sockets;filter=tcp", NULL },
 	/* capture filter validation (the GUI's call) */
 	{ { "--extcap-interface", "ebpfcap", "--extcap-capture-filter", "udp", NULL },
 	  "mode=filter_check;filter=udp;kind=any", NULL },
@@ -456,7 +596,8 @@ static bool field(const struct ebc_config *c, const char *key, char *buf, size_t
 {
 	static const char *const kinds[] = {
 		[EBC_TAP_ANY] = "any", [EBC_TAP_TC] = "tc", [EBC_TAP_XDP] = "xdp",
-		[EBC_TAP_TRACE] = "trace", [EBC_TAP_XDPHOOK] = "xdphook",
+		[EBC_TAP_TRACE] = "trace", [EBC_TAP_XDPPROG] = "xdpprog",
+		[EBC_TAP_SOCKETS] = "sockets", [EBC_TAP_XDPHOOK] = "xdphook",
 	};
 	static const char *const traces[] = { "tp", "kfunc", "kretfunc" };
 	static const char *const tmodes[] = { "auto", "btf", "raw" };
@@ -479,7 +620,11 @@ static bool field(const struct ebc_config *c, const char *key, char *buf, size_t
 	else if (!strcmp(key, "target")) S(c->trace_target);
 	else if (!strcmp(key, "targ")) snprintf(buf, len, "%u", c->trace_arg);
 	else if (!strcmp(key, "tmode")) S(tmodes[c->trace_mode]);
-	else if (!strcmp(key, "netns")) snprintf(buf, len, "%d", c->all_netns);
+	else if (!strcmp(key, "allns")) snprintf(buf, len, "%d", c->all_netns);
+	else if (!strcmp(key, "pid")) snprintf(buf, len, "%u", c->pid);
+	else if (!strcmp(key, "comm")) S(c->comm);
+	else if (!strcmp(key, "cgroup")) S(c->cgroup);
+	else if (!strcmp(key, "netns")) S(c->netns);
 	else if (!strcmp(key, "hook")) S(c->xdp_hook);
 	else if (!strcmp(key, "verdicts")) snprintf(buf, len, "%#x", c->verdicts);
 	else if (!strcmp(key, "snaplen")) snprintf(buf, len, "%u", c->snaplen);
@@ -592,12 +737,13 @@ static void test_interfaces(void)
 	char *text = NULL, *copy, value[64], version[64], display[128];
 	static const char *const want[] = {
 		EBC_IFACE_ANY, EBC_IFACE_TC, EBC_IFACE_XDP, EBC_IFACE_DROPS, EBC_IFACE_TRACEPOINT,
-		EBC_IFACE_KFUNC,
+		EBC_IFACE_KFUNC, EBC_IFACE_SOCKETS,
 	};
 	static const char *const displays[] = {
 		"eBPF capture: packets the kernel drops (skb:kfree_skb)",
 		"eBPF capture: a tracepoint carrying an sk_buff",
 		"eBPF capture: entry or exit of a kernel function taking an sk_buff",
+		"eBPF capture: what processes read and write on their sockets (syscalls)",
 	};
 	const char *seen[8];
 	int ndisplays = 0, inorder;
@@ -635,8 +781,8 @@ static void test_interfaces(void)
 	for (int i = 0; inorder && i < nseen; i++)
 		inorder = !strcmp(seen[i], want[i]);
 	tap_ok(inorder, "interfaces are ebpfcap, ebpfcap-tc, ebpfcap-xdp, ebpfcap-drops, "
-	       "ebpfcap-tracepoint, ebpfcap-kfunc, in that order");
-	tap_ok(ndisplays == (int)ARRAY_SIZE(displays), "the trace interfaces' display strings");
+	       "ebpfcap-tracepoint, ebpfcap-kfunc, ebpfcap-sockets, in that order");
+	tap_ok(ndisplays == (int)ARRAY_SIZE(displays), "the trace and sockets interfaces' display strings");
 	tap_ok(!dup && !badname, "interface names unique and match ^[A-Za-z0-9][A-Za-z0-9_.-]*$");
 	for (int i = 0; i < nseen; i++)
 		free((char *)seen[i]);
@@ -660,6 +806,7 @@ static void test_dlts(const char *iface)
 struct cfg_arg {
 	int number;
 	char call[64], type[32], def[64], range[32], required[16], display[128], tooltip[256];
+	char group[32];
 	int nvalues, ndefaults;
 	char values[8][128], displays[8][192];
 	char defval[64];		/* the value marked {default=true} */
@@ -707,6 +854,7 @@ static int read_config(const char *iface, char *text, struct cfg_arg *args, int 
 			get_field(l, "range", a->range, sizeof(a->range));
 			get_field(l, "required", a->required, sizeof(a->required));
 			get_field(l, "tooltip", a->tooltip, sizeof(a->tooltip));
+			get_field(l, "group", a->group, sizeof(a->group));
 			if (++*nargs == MAXCFG)
 				break;
 		} else if (!strncmp(l, "value ", 6)) {
@@ -823,13 +971,61 @@ static void check_trace_args(const char *iface, struct cfg_arg *args, int nargs)
 	}
 }
 
+/* The sockets interface: none of the device or trace interfaces' own args. */
+static void check_sockets_args(const char *iface, struct cfg_arg *args, int nargs)
+{
+	static const char *const absent[] = {
+		"--device", "--direction", "--xdp-mode", "--xdp-hook", "--verdicts", "--xdp-capture",
+		"--xdp-prog", "--tc-mode", "--trace-mode", "--all-netns", "--tracepoint", "--function",
+		"--on", "--arg",
+	};
+	int n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(absent); i++) {
+		if (find_arg(args, nargs, absent[i])) {
+			tap_diag("%s: has %s", iface, absent[i]);
+			n++;
+		}
+	}
+	tap_ok(!n, "%s: no device, direction, XDP, tc or trace args", iface);
+}
+
+/*
+ * --pid, --comm, --cgroup on every interface, --netns on the trace and sockets
+ * ones, in group Selection; their defaults (and an empty field) mean "none".
+ */
+static void check_selection_args(const char *iface, struct cfg_arg *args, int nargs, bool netns)
+{
+	static const char *const strs[] = { "--comm", "--cgroup", "--netns" };
+	struct cfg_arg *a = find_arg(args, nargs, "--pid"), *ring = find_arg(args, nargs, "--ring-size");
+	bool ordered = a && ring && a->number < ring->number;
+
+	tap_ok(a && !strcmp(a->type, "unsigned") && !strcmp(a->def, "0") && !strcmp(a->range, "0,4194304") &&
+	       !strcmp(a->display, "Process ID (0: any)") && !strcmp(a->group, "Selection") &&
+	       strstr(a->tooltip, "0: any process"),
+	       "%s: pid unsigned 0..4194304, default 0 (any), group Selection", iface);
+	for (size_t i = 0; i < ARRAY_SIZE(strs); i++) {
+		bool want = i < 2 || netns;
+
+		a = find_arg(args, nargs, strs[i]);
+		tap_ok(want ? a && !strcmp(a->type, "string") && !a->def[0] && !strcmp(a->group, "Selection") &&
+			      a->tooltip[0] : !a,
+		       "%s: %s %s", iface, strs[i], want ? "string, no default, group Selection" : "absent");
+		ordered = ordered && (!a || a->number < ring->number);
+		if (a)
+			pass_back(iface, a, "");
+	}
+	tap_ok(ordered, "%s: the Selection args come before ring-size", iface);
+}
+
 static void test_config(const char *iface)
 {
 	struct cfg_arg args[MAXCFG], *a;
 	char *text = NULL, *copy;
 	int rc, nargs, bad;
 	bool tc = !strcmp(iface, EBC_IFACE_TC), xdp = !strcmp(iface, EBC_IFACE_XDP);
-	bool trace = !tc && !xdp && strcmp(iface, EBC_IFACE_ANY);
+	bool sockets = !strcmp(iface, EBC_IFACE_SOCKETS);
+	bool trace = !tc && !xdp && !sockets && strcmp(iface, EBC_IFACE_ANY);
 
 	CAPTURE(text, rc, ebc_extcap__print_config(out, iface, NULL, &values));
 	tap_ok(rc == 0, "--extcap-config %s prints", iface);
@@ -843,6 +1039,8 @@ static void test_config(const char *iface)
 	a = find_arg(args, nargs, "--device");
 	if (trace)
 		check_trace_args(iface, args, nargs);
+	else if (sockets)
+		check_sockets_args(iface, args, nargs);
 	else
 		tap_ok(a && !strcmp(a->type, "selector") && a->nvalues == (int)ARRAY_SIZE(devices) + !(tc || xdp) &&
 		       a->ndefaults == 1, "%s: device selector lists %s the devices, one default", iface,
@@ -880,6 +1078,7 @@ static void test_config(const char *iface)
 		     !strcmp(a->display, "Verdicts to capture (hook map)") : !a,
 	       "%s: verdicts string, every verdict by default, %s", iface, xdp ? "present" : "absent");
 	tap_ok(!find_arg(args, nargs, "--count"), "%s: count is not an extcap arg", iface);
+	check_selection_args(iface, args, nargs, trace || sockets);
 	if (!trace)
 		tap_ok(!find_arg(args, nargs, "--trace-mode") && !find_arg(args, nargs, "--all-netns"),
 		       "%s: no trace-mode or all-netns arg", iface);
@@ -1039,6 +1238,11 @@ static void test_help(void)
 		" ebpfcap_drops:", " ebpfcap_tracepoint:", " ebpfcap_kfunc: function on arg",
 		"xdphook:PATH", "--verdicts LIST", "--xdp-hook PATH", "standalone: -i xdphook:PATH",
 		"aborted, drop, pass, tx or", " ebpfcap_xdp: device snaplen xdpmode xdphook verdicts",
+		" sockets (what processes read", "--pid PID", "--comm NAME", "--cgroup PATH",
+		"--netns PATH", "1 to 4194304", " ebpfcap_sockets: snaplen pid comm cgroup netns ringsize",
+		" ebpfcap_drops: snaplen tracemode allnetns pid comm cgroup netns ringsize",
+		/* the end of the longest help, -i's: nothing cut off */
+		"default any)",
 	};
 	char *text = NULL;
 	int rc, missing = 0, wide = 0;
@@ -1084,7 +1288,10 @@ static void test_reparse(void)
 int main(void)
 {
 	static const char *const all[] = { EBC_IFACE_ANY, EBC_IFACE_TC, EBC_IFACE_XDP };
-	static const char *const trace[] = { EBC_IFACE_DROPS, EBC_IFACE_TRACEPOINT, EBC_IFACE_KFUNC };
+	/* Nothing to reload: no device to pick. */
+	static const char *const trace[] = {
+		EBC_IFACE_DROPS, EBC_IFACE_TRACEPOINT, EBC_IFACE_KFUNC, EBC_IFACE_SOCKETS,
+	};
 
 	/* Wireshark's sentence and {key=value} regexes, narrowed to what we must emit. */
 	regcomp(&line_re, "^(extcap|interface|dlt|arg|value) ([{][a-z]+=[^{}]*[}])+$",

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The process behind every packet at tc, in both directions: an HTTP server in
+# B and curl in A, both started after the capture so the cgroup hooks see
+# their sockets. Packets leaving a socket name its owner; packets arriving at
+# tc ingress name the process whose socket will receive them (found as the
+# stack finds it). --pid and --comm keep one process's packets, in the kernel.
+. "$(dirname "$0")/../lib/common.sh"
+need_root
+mount_fs
+PY=$(command -v python3) || skip_all "needs python3 (the HTTP server)"
+command -v curl >/dev/null || skip_all "needs curl"
+setup_pair || skip_all "cannot create network namespaces"
+mkdir -p "$TEST_TMP/www" && echo "owners-$$" >"$TEST_TMP/www/index.html"
+PORT=40600
+
+# capture NS DEV OUT ARGS...: ebpfcap at tc of DEV in NS; CAP_PID; waits for its links.
+capture() {
+	local ns=$1 dev=$2 out=$3; shift 3
+	"bg_$ns" "$EBPFCAP" -q -i "tc:$dev" -f "tcp port $PORT" -w "$out" "$@" 2>"$out.err"
+	CAP_PID=$BG_PID
+	wait_links 2 || { kill "$CAP_PID"; return 1; }
+}
+stop() { kill -TERM "$CAP_PID"; wait "$CAP_PID"; }
+
+# The server, then one request from curl; SERVER_PID, CURL_PID known.
+serve_and_fetch() {
+	local i
+	bg_b "$PY" -m http.server --bind 198.18.0.2 --directory "$TEST_TMP/www" $PORT >/dev/null 2>&1
+	SERVER_PID=$BG_PID
+	for i in $(seq 200); do
+		[ -n "$(in_b ss -Hltn "sport = :$PORT")" ] && break
+		sleep 0.05
+	done
+	bg_a curl -s -o "$TEST_TMP/got" --max-time 5 "http://198.18.0.2:$PORT/index.html"
+	CURL_PID=$BG_PID
+	wait "$CURL_PID"
+	kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null
+}
+
+# "DIRECTION PID" per packet: 1 in, 2 out; "-" when no process is named.
+owners() {
+	fields "$1" -e frame.packet_flags_direction -e frame.comment |
+		awk -F'\t' '{ p = "-"; if (match($2, / pid=[0-9]+/)) p = substr($2, RSTART + 5, RLENGTH - 5)
+			print ($1 == "0x00000001" ? "in" : "out"), p }' | sort | uniq -c | awk '{ print $2 ":" $3 "=" $1 }' | xargs
+}
+
+out_b=$TEST_TMP/b.pcapng out_a=$TEST_TMP/a.pcapng
+capture b vb "$out_b" && capture_b=$CAP_PID
+capture a va "$out_a"
+capture_a=$CAP_PID
+serve_and_fetch
+is "$(cat "$TEST_TMP/got" 2>/dev/null)" "owners-$$" "curl fetched the page"
+wait_packets "$out_b" 6; wait_packets "$out_a" 6
+CAP_PID=$capture_a; stop
+CAP_PID=$capture_b; stop
+n_b=$(count_packets "$out_b") n_a=$(count_packets "$out_a")
+ok $((n_b < 6)) "B's tc saw the connection ($n_b packets)"
+# B: everything in and out of port 40600 belongs to the server (the listener's
+# owner passes to the socket it accepts); A: to curl.
+# Packets after a socket closed (TIME_WAIT, a last ACK) belong to no process:
+# left out, never wrong. Everything else is the one process.
+is "$(owners "$out_b" | tr ' ' '\n' | grep -v ":-=" | grep -cv ":$SERVER_PID=")" 0 \
+	"B: no packet names another process than the server (pid $SERVER_PID): $(owners "$out_b")"
+is "$(owners "$out_a" | tr ' ' '\n' | grep -v ":-=" | grep -cv ":$CURL_PID=")" 0 \
+	"A: no packet names another process than curl (pid $CURL_PID): $(owners "$out_a")"
+unnamed=$(fields "$out_b" -e frame.comment | grep -cv " pid=")
+ok $((unnamed > 2)) "B: at most 2 packets (after the close) name no process ($unnamed)"
+[[ " $(owners "$out_b") " == *" in:$SERVER_PID="* ]]
+ok $? "B: tc-ingress packets name the receiving process"
+[[ " $(owners "$out_a") " == *" in:$CURL_PID="* ]]
+ok $? "A: the server's replies at A's tc ingress name curl, which receives them"
+fields "$out_b" -e frame.comment | grep -q "comm=python3"
+ok $? "B: comm is the server's (python3)"
+
+# --pid: exactly one process's packets, selected in the kernel.
+capture a va "$out_a" --comm curl
+serve_and_fetch
+wait_packets "$out_a" "$n_a"
+stop
+is "$(count_packets "$out_a")" "$n_a" "--comm curl at A: the same $n_a packets"
+capture b vb "$out_b" --pid 1
+serve_and_fetch
+stop
+is "$(count_packets "$out_b")" 0 "--pid 1 at B: none of the server's packets"
+capture b vb "$out_b" --comm curl
+serve_and_fetch
+stop
+is "$(count_packets "$out_b")" 0 "--comm curl at B: the server's side has no curl packets"
+grep -q . "$out_b.err"; ok $(( ! $? )) "no errors on stderr"
+
+in_b "$EBPFCAP" -q -i xdp:vb --pid 1 -w "$TEST_TMP/x.pcapng" 2>"$TEST_TMP/x.err"
+ok $(( $? == 0 )) "--pid at XDP: refused"
+is "$(cat "$TEST_TMP/x.err")" "ebpfcap: --pid, --comm and --cgroup cannot select at XDP: the hook has no access to sockets' owners (capture at tc instead)" \
+	"--pid at XDP: one line saying why"
+wait_nothing_attached "$NS_A" va; ok $? "nothing attached on va"
+wait_nothing_attached "$NS_B" vb; ok $? "nothing attached on vb"
+done_testing
