@@ -21,6 +21,7 @@
 #include "inject.h"
 #include "kbtf.h"
 #include "log.h"
+#include "loop.h"
 #include "owners.h"
 #include "pcapng.h"
 #include "record.h"
@@ -64,15 +65,7 @@ struct ebc_session {
 	int write_err;
 };
 
-#define STOP_COUNT (-ECANCELED)	/* ring callback: the packet count is reached */
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
+#define STOP_COUNT EBC_LOOP_STOP_COUNT	/* ring callback: the packet count is reached */
 
 static const struct ebc_hook_ops *tap_ops(enum ebc_tap_kind kind)
 {
@@ -850,7 +843,7 @@ static int write_headers(struct ebc_session *c, int fd)
  */
 static int write_statistics(struct ebc_session *c, struct ebc_session_result *res)
 {
-	uint64_t now = clock_ns(CLOCK_REALTIME);
+	uint64_t now = ebc_loop__clock_ns(CLOCK_REALTIME);
 	struct ebc_iface *devs = NULL;
 	size_t ndevs = 0;
 	int err = 0;
@@ -880,35 +873,24 @@ static int write_statistics(struct ebc_session *c, struct ebc_session_result *re
 	return err;
 }
 
-/*
- * Poll until stopped; the writer's buffer is flushed after every batch so
- * readers see packets live. Statistics blocks go out every second too:
- * tshark 4.0 stops dumpcap before it signals the extcap, so the blocks written
- * at the end never reach its file, and the last periodic ones must do.
- */
-#define STATS_PERIOD_NS 1000000000ull
+static int poll_ring(void *ctx, int timeout_ms)
+{
+	return ebc_ring__poll(((struct ebc_session *)ctx)->ring, timeout_ms);
+}
+
+static int periodic_stats(void *ctx)
+{
+	return write_statistics(ctx, NULL);
+}
 
 static int capture_loop(struct ebc_session *c, volatile sig_atomic_t *stop)
 {
-	uint64_t next_stats = clock_ns(CLOCK_MONOTONIC) + STATS_PERIOD_NS;
-	int n, err = 0;
+	const struct ebc_loop loop = {
+		.poll = poll_ring, .stats = periodic_stats, .ctx = c, .out = c->out,
+		.count_reached = &c->count_reached, .write_err = &c->write_err,
+	};
 
-	while (!*stop && !c->count_reached) {
-		n = ebc_ring__poll(c->ring, 100);
-		if (c->write_err)
-			return c->write_err;
-		if (n < 0 && n != -EINTR && n != STOP_COUNT)
-			return n;
-		if (clock_ns(CLOCK_MONOTONIC) >= next_stats) {
-			err = write_statistics(c, NULL);
-			next_stats += STATS_PERIOD_NS;
-		}
-		if (!err && ebc_pcapng__pending(c->out))
-			err = ebc_pcapng__flush(c->out);
-		if (err)
-			return err;
-	}
-	return 0;
+	return ebc_loop__run(&loop, stop);
 }
 
 int ebc_session__run(struct ebc_session *c, int fd, volatile sig_atomic_t *stop,
@@ -917,8 +899,8 @@ int ebc_session__run(struct ebc_session *c, int fd, volatile sig_atomic_t *stop,
 	int err, n;
 
 	*res = (struct ebc_session_result){ 0 };
-	c->start_real = clock_ns(CLOCK_REALTIME);
-	c->mono_to_real = c->start_real - clock_ns(CLOCK_MONOTONIC);
+	c->start_real = ebc_loop__clock_ns(CLOCK_REALTIME);
+	c->mono_to_real = c->start_real - ebc_loop__clock_ns(CLOCK_MONOTONIC);
 	err = write_headers(c, fd);
 	if (!err)
 		err = capture_loop(c, stop);

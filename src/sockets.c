@@ -21,6 +21,7 @@
 #include "capture.h"
 #include "hook.h"
 #include "log.h"
+#include "loop.h"
 #include "pcapng.h"
 #include "record.h"
 #include "sockets.h"
@@ -28,8 +29,7 @@
 #include "sockets.skel.h"
 
 #define MAX_LINKS 32
-#define STOP_COUNT (-ECANCELED)	/* the packet count is reached */
-#define STATS_PERIOD_NS 1000000000ull
+#define STOP_COUNT EBC_LOOP_STOP_COUNT	/* the packet count is reached */
 
 static const char *const syscall_names[EBC_SYS_COUNT] = {
 	[EBC_SYS_ACCEPT] = "accept", [EBC_SYS_ACCEPT4] = "accept4",
@@ -56,14 +56,6 @@ struct ebc_sockets {
 	bool count_reached;
 	int write_err;
 };
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 static void detach(struct ebc_sockets *s)
 {
@@ -348,7 +340,7 @@ static int tap_stats(struct ebc_sockets *s, struct ebc_tap_stats *sum)
 
 static int write_statistics(struct ebc_sockets *s, struct ebc_session_result *res)
 {
-	uint64_t now = clock_ns(CLOCK_REALTIME);
+	uint64_t now = ebc_loop__clock_ns(CLOCK_REALTIME);
 	struct ebc_tap_stats st;
 
 	if (tap_stats(s, &st))
@@ -362,28 +354,24 @@ static int write_statistics(struct ebc_sockets *s, struct ebc_session_result *re
 		.ifrecv = st.seen, .filteraccept = s->written, .osdrop = st.ring_drops });
 }
 
-/* Poll until stopped; flush after each batch, statistics every second (see session.c). */
+static int poll_ring(void *ctx, int timeout_ms)
+{
+	return ring_buffer__poll(((struct ebc_sockets *)ctx)->rb, timeout_ms);
+}
+
+static int periodic_stats(void *ctx)
+{
+	return write_statistics(ctx, NULL);
+}
+
 static int capture_loop(struct ebc_sockets *s, volatile sig_atomic_t *stop)
 {
-	uint64_t next_stats = clock_ns(CLOCK_MONOTONIC) + STATS_PERIOD_NS;
-	int n, err = 0;
+	const struct ebc_loop loop = {
+		.poll = poll_ring, .stats = periodic_stats, .ctx = s, .out = s->out,
+		.count_reached = &s->count_reached, .write_err = &s->write_err,
+	};
 
-	while (!*stop && !s->count_reached) {
-		n = ring_buffer__poll(s->rb, 100);
-		if (s->write_err)
-			return s->write_err;
-		if (n < 0 && n != -EINTR && n != STOP_COUNT)
-			return n;
-		if (clock_ns(CLOCK_MONOTONIC) >= next_stats) {
-			err = write_statistics(s, NULL);
-			next_stats += STATS_PERIOD_NS;
-		}
-		if (!err && ebc_pcapng__pending(s->out))
-			err = ebc_pcapng__flush(s->out);
-		if (err)
-			return err;
-	}
-	return 0;
+	return ebc_loop__run(&loop, stop);
 }
 
 int ebc_sockets__run(struct ebc_sockets *s, int fd, volatile sig_atomic_t *stop,
@@ -392,8 +380,8 @@ int ebc_sockets__run(struct ebc_sockets *s, int fd, volatile sig_atomic_t *stop,
 	int err, n;
 
 	*res = (struct ebc_session_result){ 0 };
-	s->start_real = clock_ns(CLOCK_REALTIME);
-	s->mono_to_real = s->start_real - clock_ns(CLOCK_MONOTONIC);
+	s->start_real = ebc_loop__clock_ns(CLOCK_REALTIME);
+	s->mono_to_real = s->start_real - ebc_loop__clock_ns(CLOCK_MONOTONIC);
 	ebc_synth__free(s->synth);
 	s->synth = ebc_synth__new(emit_frame, s);
 	if (!s->synth) {
