@@ -88,6 +88,28 @@ stop
 is "$(count_packets "$out_b")" 0 "--comm curl at B: the server's side has no curl packets"
 grep -q . "$out_b.err"; ok $(( ! $? )) "no errors on stderr"
 
+# --cgroup: curl run inside a cgroup of ours is kept, one outside is not.
+CG_ROOT=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+if [ -n "$CG_ROOT" ] && mkdir "$CG_ROOT/ebc-test-$$" 2>/dev/null; then
+	CG=$CG_ROOT/ebc-test-$$
+	trap 'cleanup_ns; rmdir "$CG" 2>/dev/null' EXIT
+	bg_b "$PY" -m http.server --bind 198.18.0.2 --directory "$TEST_TMP/www" $PORT >/dev/null 2>&1
+	SERVER_PID=$BG_PID
+	for i in $(seq 200); do [ -n "$(in_b ss -Hltn "sport = :$PORT")" ] && break; sleep 0.05; done
+	capture a va "$out_a" --cgroup "$CG"
+	in_a bash -c "echo \$\$ > '$CG/cgroup.procs' && exec curl -s -o /dev/null --max-time 5 http://198.18.0.2:$PORT/index.html"
+	inside=$(wait_packets "$out_a" 4 >/dev/null; count_packets "$out_a")
+	in_a curl -s -o /dev/null --max-time 5 "http://198.18.0.2:$PORT/index.html"
+	stop
+	kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null
+	ok $((inside < 4)) "--cgroup: the curl inside the cgroup is captured ($inside packets)"
+	is "$(count_packets "$out_a")" "$inside" "--cgroup: the curl outside it is not"
+	is "$(fields "$out_a" -e frame.comment | grep -cv 'comm=curl')" 0 "--cgroup: every packet is curl's"
+	rmdir "$CG"
+else
+	skip_case "no cgroup v2 hierarchy to make a cgroup in" "--cgroup keeps one cgroup's packets"
+fi
+
 in_b "$EBPFCAP" -q -i xdp:vb --pid 1 -w "$TEST_TMP/x.pcapng" 2>"$TEST_TMP/x.err"
 ok $(( $? == 0 )) "--pid at XDP: refused"
 is "$(cat "$TEST_TMP/x.err")" "ebpfcap: --pid, --comm and --cgroup cannot select at XDP: the hook has no access to sockets' owners (capture at tc instead)" \
