@@ -94,6 +94,22 @@ struct ebc_owner {
 };
 #define EBC_MAX_OWNERS 65536
 
+/*
+ * XDP runs before any socket and cannot read socket storage, so the owners are
+ * also kept by address: TCP connections once established (sock_ops), UDP
+ * sockets once bound (post_bind). The network namespace cookie keeps two
+ * namespaces' equal addresses apart. Ports and addresses in network order;
+ * a UDP key has no remote side.
+ */
+struct ebc_owner_key {
+	__u64 netns;		/* netns cookie */
+	__u32 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	__u16 lport;
+	__u16 rport;
+	__u32 laddr[4];		/* IPv4: laddr[0] only */
+	__u32 raddr[4];
+};
+
 /* Per tap, per CPU: what the hook saw, what the filter accepted, what the ring lost. */
 struct ebc_tap_stats {
 	__u64 seen;

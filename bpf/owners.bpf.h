@@ -16,6 +16,14 @@ struct {
 } ebc_owners SEC(".maps");
 
 
+/* The owners by address, for XDP (see struct ebc_owner_key). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, EBC_MAX_OWNERS);
+	__type(key, struct ebc_owner_key);
+	__type(value, struct ebc_owner);
+} ebc_addr_owners SEC(".maps");
+
 /* Whether user space shared the owners' storage (the cgroup hooks run). */
 const volatile bool ebc_want_owner = false;
 
@@ -38,20 +46,14 @@ static __always_inline bool owner_of_sock(struct bpf_sock *sk, struct ebc_owner 
 }
 
 /*
- * The local socket a received packet is for, found as the stack will find it
- * (TCP: established, else listening; UDP: bound), and its owner. IPv4 and
- * IPv6 without extension headers; anything else has none.
+ * A received packet's addresses as an owner key: local = destination,
+ * remote = source. IPv4 and IPv6 without extension headers, TCP and UDP;
+ * false for anything else. The caller sets k->netns.
  */
-static __always_inline bool owner_of_packet(void *ctx, void *data, void *data_end,
-					    struct ebc_owner *out)
+static __always_inline bool packet_key(void *data, void *data_end, struct ebc_owner_key *k)
 {
-	struct bpf_sock_tuple t = {};
-	struct bpf_sock *sk = NULL;
 	struct ethhdr *eth = data;
-	__u32 tlen;
-	__u8 proto;
 	void *l4;
-	bool found;
 
 	if ((void *)(eth + 1) > data_end)
 		return false;
@@ -60,35 +62,58 @@ static __always_inline bool owner_of_packet(void *ctx, void *data, void *data_en
 
 		if ((void *)(ip + 1) > data_end || ip->ihl < 5)
 			return false;
-		proto = ip->protocol;
+		k->proto = ip->protocol;
 		l4 = (void *)ip + ((ip->ihl & 0xf) << 2);
-		t.ipv4.saddr = ip->saddr;
-		t.ipv4.daddr = ip->daddr;
-		tlen = sizeof(t.ipv4);
+		k->raddr[0] = ip->saddr;
+		k->laddr[0] = ip->daddr;
 	} else if (eth->h_proto == ETH_P_IPV6_BE) {
 		struct ipv6hdr *ip6 = (void *)(eth + 1);
 
 		if ((void *)(ip6 + 1) > data_end)
 			return false;
-		proto = ip6->nexthdr;
+		k->proto = ip6->nexthdr;
 		l4 = ip6 + 1;
-		__builtin_memcpy(t.ipv6.saddr, &ip6->saddr, 16);
-		__builtin_memcpy(t.ipv6.daddr, &ip6->daddr, 16);
+		__builtin_memcpy(k->raddr, &ip6->saddr, 16);
+		__builtin_memcpy(k->laddr, &ip6->daddr, 16);
+	} else {
+		return false;
+	}
+	if (l4 + 4 > data_end || (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP))
+		return false;
+	k->rport = *(__be16 *)l4;
+	k->lport = *(__be16 *)(l4 + 2);
+	return true;
+}
+
+/*
+ * The local socket a received packet is for, found as the stack will find it
+ * (TCP: established, else listening; UDP: bound), and its owner.
+ */
+static __always_inline bool owner_of_packet(void *ctx, void *data, void *data_end,
+					    struct ebc_owner *out)
+{
+	struct ebc_owner_key k = {};
+	struct bpf_sock_tuple t = {};
+	struct bpf_sock *sk;
+	__u32 tlen;
+	bool found;
+
+	if (!packet_key(data, data_end, &k))
+		return false;
+	if (((struct ethhdr *)data)->h_proto == ETH_P_IPV4_BE) {
+		t.ipv4.saddr = k.raddr[0];
+		t.ipv4.daddr = k.laddr[0];
+		t.ipv4.sport = k.rport;
+		t.ipv4.dport = k.lport;
+		tlen = sizeof(t.ipv4);
+	} else {
+		__builtin_memcpy(t.ipv6.saddr, k.raddr, 16);
+		__builtin_memcpy(t.ipv6.daddr, k.laddr, 16);
+		t.ipv6.sport = k.rport;
+		t.ipv6.dport = k.lport;
 		tlen = sizeof(t.ipv6);
-	} else {
-		return false;
 	}
-	if (l4 + 4 > data_end || (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
-		return false;
-	/* The ports sit at the same offsets in both tuples' layouts. */
-	if (tlen == sizeof(t.ipv4)) {
-		t.ipv4.sport = *(__be16 *)l4;
-		t.ipv4.dport = *(__be16 *)(l4 + 2);
-	} else {
-		t.ipv6.sport = *(__be16 *)l4;
-		t.ipv6.dport = *(__be16 *)(l4 + 2);
-	}
-	if (proto == IPPROTO_TCP)
+	if (k.proto == IPPROTO_TCP)
 		sk = bpf_skc_lookup_tcp(ctx, &t, tlen, BPF_F_CURRENT_NETNS, 0);
 	else
 		sk = bpf_sk_lookup_udp(ctx, &t, tlen, BPF_F_CURRENT_NETNS, 0);
@@ -97,6 +122,37 @@ static __always_inline bool owner_of_packet(void *ctx, void *data, void *data_en
 	found = owner_of_sock(sk, out);
 	bpf_sk_release(sk);
 	return found;
+}
+
+/* The netns cookie of the namespace the XDP tap runs in (set by user space). */
+const volatile __u64 ebc_netns_cookie = 0;
+
+/*
+ * XDP: the owner by address, from what sock_ops and post_bind recorded:
+ * an established TCP connection, else a UDP socket bound to the address or
+ * to any address.
+ */
+static __always_inline bool owner_by_addr(void *data, void *data_end, struct ebc_owner *out)
+{
+	struct ebc_owner_key k = {};
+	struct ebc_owner *o;
+
+	if (!packet_key(data, data_end, &k))
+		return false;
+	k.netns = ebc_netns_cookie;
+	if (k.proto == IPPROTO_UDP) {
+		__builtin_memset(k.raddr, 0, sizeof(k.raddr));
+		k.rport = 0;
+	}
+	o = bpf_map_lookup_elem(&ebc_addr_owners, &k);
+	if (!o && k.proto == IPPROTO_UDP) {
+		__builtin_memset(k.laddr, 0, sizeof(k.laddr));
+		o = bpf_map_lookup_elem(&ebc_addr_owners, &k);
+	}
+	if (!o)
+		return false;
+	*out = *o;
+	return true;
 }
 
 static __always_inline void rec_owner(struct ebc_rec *rec, const struct ebc_owner *o)

@@ -9,11 +9,14 @@
 #define BPF_NO_PRESERVE_ACCESS_INDEX
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 #include "capture.h"
 
 #include "owners.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
+
+#define AF_INET 2
 
 /* --cgroup: record the ancestor at this level of the hierarchy (0: the process's own). */
 const volatile __u32 ebc_cgroup_level = 0;
@@ -60,3 +63,73 @@ SOCK_ADDR_HOOK(ebc_sendmsg4, "cgroup/sendmsg4")
 SOCK_ADDR_HOOK(ebc_sendmsg6, "cgroup/sendmsg6")
 SOCK_ADDR_HOOK(ebc_recvmsg4, "cgroup/recvmsg4")
 SOCK_ADDR_HOOK(ebc_recvmsg6, "cgroup/recvmsg6")
+
+/* TCP, once established: the connection's addresses lead XDP to the socket's owner. */
+SEC("sockops")
+int ebc_sockops(struct bpf_sock_ops *ctx)
+{
+	struct ebc_owner_key k = {};
+	struct ebc_owner *o;
+
+	if (ctx->op != BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB &&
+	    ctx->op != BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
+		return 1;
+	if (!ctx->sk)
+		return 1;
+	o = bpf_sk_storage_get(&ebc_owners, ctx->sk, 0, 0);
+	if (!o)
+		return 1;
+	k.netns = bpf_get_netns_cookie(ctx);
+	k.proto = IPPROTO_TCP;
+	k.lport = bpf_htons((__u16)ctx->local_port);
+	/* network order; older kernels also shift it into the upper half */
+	k.rport = ctx->remote_port & 0xffff ? (__u16)ctx->remote_port : (__u16)(ctx->remote_port >> 16);
+	if (ctx->family == AF_INET) {
+		k.laddr[0] = ctx->local_ip4;
+		k.raddr[0] = ctx->remote_ip4;
+	} else {
+		/* context fields are read a word at a time */
+		for (int i = 0; i < 4; i++) {
+			k.laddr[i] = ctx->local_ip6[i];
+			k.raddr[i] = ctx->remote_ip6[i];
+		}
+	}
+	bpf_map_update_elem(&ebc_addr_owners, &k, o, BPF_ANY);
+	return 1;
+}
+
+/* UDP, once bound: datagrams to that address and port are the binder's. */
+static __always_inline int remember_bind(struct bpf_sock *sk, int v6)
+{
+	struct ebc_owner_key k = {};
+	struct ebc_owner *o;
+
+	if (sk->protocol != IPPROTO_UDP)
+		return 1;
+	remember(sk);
+	o = bpf_sk_storage_get(&ebc_owners, sk, 0, 0);
+	if (!o)
+		return 1;
+	k.netns = bpf_get_netns_cookie(sk);
+	k.proto = IPPROTO_UDP;
+	k.lport = bpf_htons((__u16)sk->src_port);
+	if (v6)
+		for (int i = 0; i < 4; i++)
+			k.laddr[i] = sk->src_ip6[i];
+	else
+		k.laddr[0] = sk->src_ip4;
+	bpf_map_update_elem(&ebc_addr_owners, &k, o, BPF_ANY);
+	return 1;
+}
+
+SEC("cgroup/post_bind4")
+int ebc_post_bind4(struct bpf_sock *sk)
+{
+	return remember_bind(sk, 0);
+}
+
+SEC("cgroup/post_bind6")
+int ebc_post_bind6(struct bpf_sock *sk)
+{
+	return remember_bind(sk, 1);
+}

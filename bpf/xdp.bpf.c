@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* XDP tap: our own program at the device's XDP hook; every packet passes. */
 #include "common.bpf.h"
+#include "owners.bpf.h"
 
 static __always_inline struct ebc_rec *
 xdp_emit(struct xdp_md *ctx, struct ebc_tap_stats *st, __u32 len, __u32 caplen)
@@ -37,6 +38,8 @@ int ebc_xdp(struct xdp_md *ctx)
 	struct ebc_anc anc;
 	struct ebc_rec *rec;
 	__u32 len, caplen;
+	struct ebc_owner own = {};
+	bool known;
 
 	if (!st)
 		return XDP_PASS;
@@ -47,11 +50,18 @@ int ebc_xdp(struct xdp_md *ctx)
 	caplen = ebc_match(st, data, data_end, len, &anc);
 	if (!caplen)
 		return XDP_PASS;
+	known = ebc_want_owner && owner_by_addr(data, data_end, &own);
+	if (!owner_selected(&own, known)) {
+		st->accepted--;
+		return XDP_PASS;
+	}
 	rec = xdp_emit(ctx, st, len, caplen);
 	if (!rec)
 		return XDP_PASS;
 	rec->flags |= EBC_REC_F_VERDICT;
 	rec->verdict = XDP_PASS;
+	if (known)
+		rec_owner(rec, &own);
 	bpf_ringbuf_submit(rec, 0);
 	return XDP_PASS;
 }
@@ -70,6 +80,8 @@ static __always_inline int xdp_hook_capture(struct xdp_md *ctx, int action)
 	struct ebc_anc anc;
 	struct ebc_rec *rec;
 	__u32 len, caplen;
+	struct ebc_owner own = {};
+	bool known;
 
 	if (!st)
 		return action;
@@ -79,11 +91,18 @@ static __always_inline int xdp_hook_capture(struct xdp_md *ctx, int action)
 	caplen = ebc_match(st, data, data_end, len, &anc);
 	if (!caplen)
 		return action;
+	known = ebc_want_owner && owner_by_addr(data, data_end, &own);
+	if (!owner_selected(&own, known)) {
+		st->accepted--;
+		return action;
+	}
 	rec = xdp_emit(ctx, st, len, caplen);
 	if (!rec)
 		return action;
 	rec->flags |= EBC_REC_F_VERDICT;
 	rec->verdict = action;
+	if (known)
+		rec_owner(rec, &own);
 	bpf_ringbuf_submit(rec, 0);
 	return action;
 }

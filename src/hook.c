@@ -40,11 +40,17 @@ static int share_scratch(struct bpf_object *obj, const struct ebc_tap_load *ld)
 static int share_owners(struct bpf_object *obj, const struct ebc_tap_load *ld)
 {
 	struct bpf_map *owners = bpf_object__find_map_by_name(obj, "ebc_owners");
+	struct bpf_map *by_addr = bpf_object__find_map_by_name(obj, "ebc_addr_owners");
+	int err;
 
 	if (!owners)
 		return 0;
 	/* Without the hooks the program keeps its own, empty, socket storage. */
-	return ld->owners_fd >= 0 ? bpf_map__reuse_fd(owners, ld->owners_fd) : 0;
+	err = ld->owners_fd >= 0 ? bpf_map__reuse_fd(owners, ld->owners_fd) : 0;
+	if (err || !by_addr)
+		return err;
+	return ld->owners_fd >= 0 ? bpf_map__reuse_fd(by_addr, ld->addr_owners_fd) :
+				    bpf_map__set_max_entries(by_addr, 1);
 }
 
 int ebc_hook__load(struct bpf_object *obj, const struct ebc_tap *tap, const struct ebc_tap_load *ld,

@@ -112,6 +112,8 @@ static int xdp_load(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *er
 	p->skel->rodata->ebc_need_anc = ld->anc_mask != 0;
 	p->skel->rodata->ebc_hatype = tap->ifc.arphrd;
 	EBC_SET_SELECT(p->skel->rodata, &ld->sel);
+	p->skel->rodata->ebc_want_owner = ld->owners_fd >= 0;
+	p->skel->rodata->ebc_netns_cookie = ld->netns_cookie;
 	err = ebc_hook__load(p->skel->obj, tap, ld, errbuf, len);
 	if (!err)
 		return 0;

@@ -262,6 +262,8 @@ static int load_progs(struct ebc_tap *tap, struct hook_priv *p, const struct ebc
 	p->skel->rodata->ebc_snaplen = ld->snaplen;
 	p->skel->rodata->ebc_tap = tap->id;
 	p->skel->rodata->ebc_need_anc = ld->anc_mask != 0;
+	p->skel->rodata->ebc_want_owner = ld->owners_fd >= 0;
+	p->skel->rodata->ebc_netns_cookie = ld->netns_cookie;
 	EBC_SET_SELECT(p->skel->rodata, &ld->sel);
 	return ebc_hook__load(p->skel->obj, tap, ld, errbuf, len);
 }

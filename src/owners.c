@@ -105,6 +105,11 @@ int ebc_owners__map_fd(const struct ebc_owners *o)
 	return bpf_map__fd(o->skel->maps.ebc_owners);
 }
 
+int ebc_owners__addr_map_fd(const struct ebc_owners *o)
+{
+	return bpf_map__fd(o->skel->maps.ebc_addr_owners);
+}
+
 void ebc_owners__close(struct ebc_owners *o)
 {
 	if (!o)

@@ -15,6 +15,8 @@ struct ebc_owners;
 /* Load and attach; -errno with errbuf set when this kernel or system cannot. */
 int ebc_owners__open(struct ebc_owners **out, unsigned int cgroup_level, char *errbuf, size_t len);
 int ebc_owners__map_fd(const struct ebc_owners *o);
+/* The same owners by address (XDP cannot read socket storage). */
+int ebc_owners__addr_map_fd(const struct ebc_owners *o);
 /* Where cgroup v2 is mounted (path), for --cgroup. */
 int ebc_owners__cgroup_root(char *path, size_t len);
 /* Detach and free; accepts NULL. */

@@ -7,6 +7,10 @@
 #include <dirent.h>
 #include <limits.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <pcap/dlt.h>
@@ -303,6 +307,21 @@ static int select_many(struct ebc_session *c, enum ebc_tap_kind kind, bool up_on
 
 /* ---- trace taps ---------------------------------------------------------- */
 
+/* This network namespace's cookie (0 if the kernel cannot say): XDP keys owners by it. */
+static unsigned long long netns_cookie(void)
+{
+	unsigned long long cookie = 0;
+	socklen_t len = sizeof(cookie);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0) {
+		if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len))
+			cookie = 0;
+		close(fd);
+	}
+	return cookie;
+}
+
 static int netns_inode(unsigned int *ino)
 {
 	struct stat st;
@@ -564,6 +583,8 @@ static int open_taps(struct ebc_session *c, char *errbuf, size_t len)
 		.stats_fd = ebc_ring__stats_fd(c->ring),
 		.scratch_fd = ebc_ring__scratch_fd(c->ring),
 		.owners_fd = c->owners ? ebc_owners__map_fd(c->owners) : -1,
+		.addr_owners_fd = c->owners ? ebc_owners__addr_map_fd(c->owners) : -1,
+		.netns_cookie = netns_cookie(),
 		.snaplen = c->cfg->snaplen,
 		.sel = c->sel,
 	};
@@ -667,20 +688,16 @@ static int open_owners(struct ebc_session *c, char *errbuf, size_t len)
 	char why[256];
 	int err;
 
-	/*
-	 * XDP programs cannot read socket storage: no process there. Traced
-	 * programs and tracepoints name the running process instead.
-	 */
-	if (c->cfg->kind == EBC_TAP_XDP || c->cfg->kind == EBC_TAP_XDPHOOK) {
-		if (c->sel.on) {
-			ebc_errbuf(errbuf, len, "--pid, --comm and --cgroup cannot select at XDP: the "
-				   "hook has no access to sockets' owners (capture at tc instead)");
+	/* Tracepoints name the running process instead. */
+	if (c->cfg->kind == EBC_TAP_TRACE)
+		return 0;
+	for (size_t i = 0; i < c->ntaps; i++) {
+		if (c->taps[i].tap.kind == EBC_TAP_XDPPROG && c->sel.on) {
+			ebc_errbuf(errbuf, len, "--pid, --comm and --cgroup cannot select on a traced "
+				   "XDP program: it runs before any socket (capture at tc instead)");
 			return -EOPNOTSUPP;
 		}
-		return 0;
 	}
-	if (c->cfg->kind == EBC_TAP_XDPPROG || c->cfg->kind == EBC_TAP_TRACE)
-		return 0;
 	err = ebc_owners__open(&c->owners, c->cgroup_level, why, sizeof(why));
 	if (!err)
 		return 0;

@@ -110,10 +110,29 @@ else
 	skip_case "no cgroup v2 hierarchy to make a cgroup in" "--cgroup keeps one cgroup's packets"
 fi
 
-in_b "$EBPFCAP" -q -i xdp:vb --pid 1 -w "$TEST_TMP/x.pcapng" 2>"$TEST_TMP/x.err"
-ok $(( $? == 0 )) "--pid at XDP: refused"
-is "$(cat "$TEST_TMP/x.err")" "ebpfcap: --pid, --comm and --cgroup cannot select at XDP: the hook has no access to sockets' owners (capture at tc instead)" \
-	"--pid at XDP: one line saying why"
+# XDP runs before any socket and cannot read socket storage: owners by address
+# (sock_ops for established TCP, post_bind for UDP). The SYN comes before the
+# connection exists and names no one; the rest of the client's packets name
+# the server.
+out_x=$TEST_TMP/x.pcapng
+bg_b "$EBPFCAP" -q -i xdp:vb -f "tcp port $PORT" -w "$out_x" 2>"$out_x.err"
+CAP_PID=$BG_PID
+wait_links 1
+serve_and_fetch
+wait_packets "$out_x" 4
+stop
+named=$(fields "$out_x" -e frame.comment | grep -c " pid=$SERVER_PID ")
+others=$(fields "$out_x" -e frame.comment | grep " pid=" | grep -vc " pid=$SERVER_PID ")
+ok $((named < 3)) "XDP: the client's packets after the handshake name the server ($named of $(count_packets "$out_x"))"
+is "$others" 0 "XDP: no packet names another process"
+bg_b "$EBPFCAP" -q -i xdp:vb -f "tcp port $PORT" --comm python3 -w "$out_x" 2>"$out_x.err"
+CAP_PID=$BG_PID
+wait_links 1
+serve_and_fetch
+wait_packets "$out_x" "$named"
+stop
+is "$(fields "$out_x" -e frame.comment | grep -vc 'comm=python3')" 0 "XDP --comm python3: only the server's packets"
+ok $(( $(count_packets "$out_x") < 3 )) "XDP --comm python3: they are there ($(count_packets "$out_x"))"
 wait_nothing_attached "$NS_A" va; ok $? "nothing attached on va"
 wait_nothing_attached "$NS_B" vb; ok $? "nothing attached on vb"
 done_testing
