@@ -46,28 +46,27 @@ static __always_inline bool owner_of_sock(struct bpf_sock *sk, struct ebc_owner 
 }
 
 /*
- * A received packet's addresses as an owner key: local = destination,
- * remote = source. IPv4 and IPv6 without extension headers, TCP and UDP;
- * false for anything else. The caller sets k->netns.
+ * A packet's addresses as an owner key, from its IP header at ip (ethertype
+ * in network order): local = destination, remote = source. IPv4 and IPv6
+ * without extension headers, TCP and UDP; false for anything else. The
+ * caller sets k->netns.
  */
-static __always_inline bool packet_key(void *data, void *data_end, struct ebc_owner_key *k)
+static __always_inline bool ip_key(void *ip, void *data_end, __u16 ethertype,
+				   struct ebc_owner_key *k)
 {
-	struct ethhdr *eth = data;
 	void *l4;
 
-	if ((void *)(eth + 1) > data_end)
-		return false;
-	if (eth->h_proto == ETH_P_IPV4_BE) {
-		struct iphdr *ip = (void *)(eth + 1);
+	if (ethertype == ETH_P_IPV4_BE) {
+		struct iphdr *ip4 = ip;
 
-		if ((void *)(ip + 1) > data_end || ip->ihl < 5)
+		if ((void *)(ip4 + 1) > data_end || ip4->ihl < 5)
 			return false;
-		k->proto = ip->protocol;
-		l4 = (void *)ip + ((ip->ihl & 0xf) << 2);
-		k->raddr[0] = ip->saddr;
-		k->laddr[0] = ip->daddr;
-	} else if (eth->h_proto == ETH_P_IPV6_BE) {
-		struct ipv6hdr *ip6 = (void *)(eth + 1);
+		k->proto = ip4->protocol;
+		l4 = (void *)ip4 + ((ip4->ihl & 0xf) << 2);
+		k->raddr[0] = ip4->saddr;
+		k->laddr[0] = ip4->daddr;
+	} else if (ethertype == ETH_P_IPV6_BE) {
+		struct ipv6hdr *ip6 = ip;
 
 		if ((void *)(ip6 + 1) > data_end)
 			return false;
@@ -82,6 +81,36 @@ static __always_inline bool packet_key(void *data, void *data_end, struct ebc_ow
 		return false;
 	k->rport = *(__be16 *)l4;
 	k->lport = *(__be16 *)(l4 + 2);
+	return true;
+}
+
+/* The same from an Ethernet frame. */
+static __always_inline bool packet_key(void *data, void *data_end, struct ebc_owner_key *k)
+{
+	struct ethhdr *eth = data;
+
+	if ((void *)(eth + 1) > data_end)
+		return false;
+	return ip_key(eth + 1, data_end, eth->h_proto, k);
+}
+
+/* The owner recorded for a key (TCP connection, else UDP bound to the address or to any). */
+static __always_inline bool owner_by_key(struct ebc_owner_key *k, struct ebc_owner *out)
+{
+	struct ebc_owner *o;
+
+	if (k->proto == IPPROTO_UDP) {
+		__builtin_memset(k->raddr, 0, sizeof(k->raddr));
+		k->rport = 0;
+	}
+	o = bpf_map_lookup_elem(&ebc_addr_owners, k);
+	if (!o && k->proto == IPPROTO_UDP) {
+		__builtin_memset(k->laddr, 0, sizeof(k->laddr));
+		o = bpf_map_lookup_elem(&ebc_addr_owners, k);
+	}
+	if (!o)
+		return false;
+	*out = *o;
 	return true;
 }
 
@@ -135,24 +164,11 @@ const volatile __u64 ebc_netns_cookie = 0;
 static __always_inline bool owner_by_addr(void *data, void *data_end, struct ebc_owner *out)
 {
 	struct ebc_owner_key k = {};
-	struct ebc_owner *o;
 
 	if (!packet_key(data, data_end, &k))
 		return false;
 	k.netns = ebc_netns_cookie;
-	if (k.proto == IPPROTO_UDP) {
-		__builtin_memset(k.raddr, 0, sizeof(k.raddr));
-		k.rport = 0;
-	}
-	o = bpf_map_lookup_elem(&ebc_addr_owners, &k);
-	if (!o && k.proto == IPPROTO_UDP) {
-		__builtin_memset(k.laddr, 0, sizeof(k.laddr));
-		o = bpf_map_lookup_elem(&ebc_addr_owners, &k);
-	}
-	if (!o)
-		return false;
-	*out = *o;
-	return true;
+	return owner_by_key(&k, out);
 }
 
 static __always_inline void rec_owner(struct ebc_rec *rec, const struct ebc_owner *o)

@@ -15,6 +15,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
+#include "owners.bpf.h"
 
 /* Which argument holds what, per tracepoint or function; -1: none. */
 const volatile __s32 ebc_skb_arg = 0;
@@ -291,6 +292,41 @@ static __always_inline void trace_meta(struct ebc_rec *rec, struct trace_pkt *p,
 /* --cgroup: the ancestor at this level (0: the process's own cgroup). */
 const volatile __u32 ebc_sel_cgroup_level = 0;
 
+/*
+ * Outside process context, the process behind the packet's addresses, as
+ * XDP finds it (see owners.bpf.h): as a received packet (local = destination),
+ * else as a sent one. The device's namespace, else the socket's, keys it.
+ */
+static __always_inline bool addr_owner(struct trace_buf *buf, __u32 copied, bool l3,
+				       struct net_device *dev, struct sk_buff *skb,
+				       struct ebc_owner *o)
+{
+	struct ebc_owner_key k = {}, rev = {};
+	void *end = buf->data + copied;
+	__u16 type;
+	bool ok;
+
+	if (!ebc_want_owner || copied < 1)
+		return false;
+	if (l3) {
+		type = (buf->data[0] >> 4) == 6 ? ETH_P_IPV6_BE : ETH_P_IPV4_BE;
+		ok = ip_key(buf->data, end, type, &k);
+	} else {
+		ok = packet_key(buf->data, end, &k);
+	}
+	if (!ok)
+		return false;
+	k.netns = dev ? BPF_CORE_READ(dev, nd_net.net, net_cookie) :
+			BPF_CORE_READ(skb, sk, __sk_common.skc_net.net, net_cookie);
+	rev.netns = k.netns;
+	rev.proto = k.proto;
+	rev.lport = k.rport;
+	rev.rport = k.lport;
+	__builtin_memcpy(rev.laddr, k.raddr, sizeof(rev.laddr));
+	__builtin_memcpy(rev.raddr, k.laddr, sizeof(rev.raddr));
+	return owner_by_key(&k, o) || owner_by_key(&rev, o);
+}
+
 /* The running process, when the hook runs in its context. */
 static __always_inline bool current_owner(void *pctx, struct ebc_owner *o)
 {
@@ -387,7 +423,7 @@ static __always_inline int trace_capture(struct sk_buff *skb, __u64 *ctx, void *
 	caplen = trace_match(st, buf, p.copied, p.len, p.l3, &anc);
 	if (!caplen)
 		return 0;
-	known = current_owner(pctx, &cur);
+	known = current_owner(pctx, &cur) || addr_owner(buf, p.copied, p.l3, dev, skb, &cur);
 	if (!owner_selected(&cur, known)) {
 		st->accepted--;
 		return 0;

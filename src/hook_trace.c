@@ -120,6 +120,7 @@ static int configure(struct trace_bpf *skel, const struct ebc_tap *tap, const st
 	skel->rodata->ebc_reason_arg = t->reason_arg;
 	skel->rodata->ebc_location_arg = t->location_arg;
 	skel->rodata->ebc_use_dynptr = m->dynptr;
+	skel->rodata->ebc_want_owner = ld->owners_fd >= 0;
 	skel->rodata->ebc_netns = t->netns;
 	memcpy((void *)skel->rodata->ebc_irq_funcs, t->irq_funcs, sizeof(t->irq_funcs));
 	err = bpf_map__set_max_entries(skel->maps.ebc_tbuf, ncpus);

@@ -688,9 +688,6 @@ static int open_owners(struct ebc_session *c, char *errbuf, size_t len)
 	char why[256];
 	int err;
 
-	/* Tracepoints name the running process instead. */
-	if (c->cfg->kind == EBC_TAP_TRACE)
-		return 0;
 	for (size_t i = 0; i < c->ntaps; i++) {
 		if (c->taps[i].tap.kind == EBC_TAP_XDPPROG && c->sel.on) {
 			ebc_errbuf(errbuf, len, "--pid, --comm and --cgroup cannot select on a traced "

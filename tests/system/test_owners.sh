@@ -133,6 +133,21 @@ wait_packets "$out_x" "$named"
 stop
 is "$(fields "$out_x" -e frame.comment | grep -vc 'comm=python3')" 0 "XDP --comm python3: only the server's packets"
 ok $(( $(count_packets "$out_x") < 3 )) "XDP --comm python3: they are there ($(count_packets "$out_x"))"
+# A tracepoint in softirq (netif_receive_skb in B): no running process to
+# name, so the packet's addresses lead to its reader, the server; never to
+# curl, the sender in A, whose socket the skb may still carry over veth.
+out_t=$TEST_TMP/t.pcapng
+bg_b "$EBPFCAP" -q -i tp:net:netif_receive_skb -f "tcp port $PORT" -w "$out_t" 2>"$out_t.err"
+CAP_PID=$BG_PID
+wait_trace_link "$CAP_PID"
+serve_and_fetch
+wait_packets "$out_t" 4
+stop
+named=$(fields "$out_t" -e frame.comment | grep -c " pid=$SERVER_PID ")
+ok $((named < 3)) "netif_receive_skb in B: the client's packets name the server ($named of $(count_packets "$out_t"))"
+is "$(fields "$out_t" -e frame.comment | grep " pid=" | grep -vc " pid=$SERVER_PID ")" 0 \
+	"netif_receive_skb in B: no packet names another process (not the sender)"
+
 wait_nothing_attached "$NS_A" va; ok $? "nothing attached on va"
 wait_nothing_attached "$NS_B" vb; ok $? "nothing attached on vb"
 done_testing
