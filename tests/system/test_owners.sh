@@ -64,7 +64,7 @@ is "$(owners "$out_b" | tr ' ' '\n' | grep -v ":-=" | grep -cv ":$SERVER_PID=")"
 is "$(owners "$out_a" | tr ' ' '\n' | grep -v ":-=" | grep -cv ":$CURL_PID=")" 0 \
 	"A: no packet names another process than curl (pid $CURL_PID): $(owners "$out_a")"
 unnamed=$(fields "$out_b" -e frame.comment | grep -cv " pid=")
-ok $((unnamed > 2)) "B: at most 2 packets (after the close) name no process ($unnamed)"
+ok $((unnamed > 4)) "B: at most 4 packets (the close's last ones) name no process ($unnamed)"
 [[ " $(owners "$out_b") " == *" in:$SERVER_PID="* ]]
 ok $? "B: tc-ingress packets name the receiving process"
 [[ " $(owners "$out_a") " == *" in:$CURL_PID="* ]]
@@ -75,9 +75,13 @@ ok $? "B: comm is the server's (python3)"
 # --pid: exactly one process's packets, selected in the kernel.
 capture a va "$out_a" --comm curl
 serve_and_fetch
-wait_packets "$out_a" "$n_a"
+wait_packets "$out_a" 6
 stop
-is "$(count_packets "$out_a")" "$n_a" "--comm curl at A: the same $n_a packets"
+# Two connections need not have the same number of segments (an ACK more or
+# less): what counts is that the whole exchange is there and only curl's.
+n=$(count_packets "$out_a")
+ok $((n < 6)) "--comm curl at A: the connection is captured ($n packets)"
+is "$(fields "$out_a" -e frame.comment | grep -vc 'comm=curl')" 0 "--comm curl at A: every packet is curl's"
 capture b vb "$out_b" --pid 1
 serve_and_fetch
 stop
@@ -96,14 +100,18 @@ if [ -n "$CG_ROOT" ] && mkdir "$CG_ROOT/ebc-test-$$" 2>/dev/null; then
 	bg_b "$PY" -m http.server --bind 198.18.0.2 --directory "$TEST_TMP/www" $PORT >/dev/null 2>&1
 	SERVER_PID=$BG_PID
 	for i in $(seq 200); do [ -n "$(in_b ss -Hltn "sport = :$PORT")" ] && break; sleep 0.05; done
+	# One capture sees only a curl outside the cgroup, another only one inside it.
 	capture a va "$out_a" --cgroup "$CG"
-	in_a bash -c "echo \$\$ > '$CG/cgroup.procs' && exec curl -s -o /dev/null --max-time 5 http://198.18.0.2:$PORT/index.html"
-	inside=$(wait_packets "$out_a" 4 >/dev/null; count_packets "$out_a")
 	in_a curl -s -o /dev/null --max-time 5 "http://198.18.0.2:$PORT/index.html"
 	stop
+	is "$(count_packets "$out_a")" 0 "--cgroup: a curl outside the cgroup is not captured"
+	capture a va "$out_a" --cgroup "$CG"
+	in_a bash -c "echo \$\$ > '$CG/cgroup.procs' && exec curl -s -o /dev/null --max-time 5 http://198.18.0.2:$PORT/index.html"
+	wait_packets "$out_a" 4
+	stop
 	kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null
+	inside=$(count_packets "$out_a")
 	ok $((inside < 4)) "--cgroup: the curl inside the cgroup is captured ($inside packets)"
-	is "$(count_packets "$out_a")" "$inside" "--cgroup: the curl outside it is not"
 	is "$(fields "$out_a" -e frame.comment | grep -cv 'comm=curl')" 0 "--cgroup: every packet is curl's"
 	rmdir "$CG"
 else
