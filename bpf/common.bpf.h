@@ -94,6 +94,19 @@ static __always_inline struct ebc_tap_stats *ebc_stats_get(void)
 	return bpf_map_lookup_elem(&ebc_stats, &key);
 }
 
+/*
+ * A packet the filter matched is accepted once it also passes --pid, --comm
+ * and --cgroup (o: its process, known: there is one): counted, then captured.
+ */
+static __always_inline bool ebc_accept(struct ebc_tap_stats *st, const struct ebc_owner *o,
+				       bool known)
+{
+	if (!owner_selected(o, known))
+		return false;
+	st->accepted++;
+	return true;
+}
+
 /* Run the filter; returns the number of bytes to capture, 0 when rejected. */
 static __always_inline __u32 ebc_match(struct ebc_tap_stats *st, void *data, void *data_end,
 				       __u32 len, struct ebc_anc *anc)
@@ -104,7 +117,6 @@ static __always_inline __u32 ebc_match(struct ebc_tap_stats *st, void *data, voi
 	caplen = ebc_filter(data, data_end, len, anc);
 	if (!caplen)
 		return 0;
-	st->accepted++;
 	if (caplen > len)
 		caplen = len;
 	if (caplen > ebc_snaplen)

@@ -136,11 +136,8 @@ static __always_inline int tc_capture(struct __sk_buff *skb, __u16 hook)
 	if (!caplen)
 		return TC_ACT_UNSPEC;
 	known = tc_owner(skb, hook, &own);
-	/* --pid, --comm, --cgroup: before the ring; the filter had counted it */
-	if (!owner_selected(&own, known)) {
-		st->accepted--;
+	if (!ebc_accept(st, &own, known))
 		return TC_ACT_UNSPEC;
-	}
 	rec = tc_emit(skb, st, caplen, hook);
 	if (!rec)
 		return TC_ACT_UNSPEC;

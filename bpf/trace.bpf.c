@@ -382,7 +382,6 @@ static __always_inline __u32 trace_match(struct ebc_tap_stats *st, struct trace_
 		caplen = ebc_filter(buf->data, buf->data + copied, len, anc);
 	if (!caplen)
 		return 0;
-	st->accepted++;
 	if (caplen > copied)
 		caplen = copied;
 	if (caplen > ebc_snaplen)
@@ -424,10 +423,8 @@ static __always_inline int trace_capture(struct sk_buff *skb, __u64 *ctx, void *
 	if (!caplen)
 		return 0;
 	known = current_owner(pctx, &cur) || addr_owner(buf, p.copied, p.l3, dev, skb, &cur);
-	if (!owner_selected(&cur, known)) {
-		st->accepted--;
+	if (!ebc_accept(st, &cur, known))
 		return 0;
-	}
 	rec = trace_emit(buf, st, dev ? BPF_CORE_READ(dev, ifindex) : 0, p.len, caplen);
 	if (!rec)
 		return 0;
@@ -525,6 +522,7 @@ int ebc_trace_replay(void *ctx)
 	caplen = trace_match(st, buf, n, in->len, l3, &anc);
 	if (!caplen)
 		return 0;
+	st->accepted++;
 	rec = trace_emit(buf, st, 0, in->len, caplen);
 	if (!rec)
 		return 0;

@@ -29,8 +29,14 @@ static __always_inline void xdp_fill_anc(struct xdp_md *ctx, struct ebc_anc *anc
 	anc->random = bpf_get_prandom_u32();
 }
 
-SEC("ebpfcap/xdp")
-int ebc_xdp(struct xdp_md *ctx)
+/*
+ * Record the packet with verdict action, and return it. Our own program at
+ * the hook passes everything; in the hook-map mode (xdpcap's convention,
+ * bpf/ebpfcap_xdp_hook.h) an XDP program tail-calls the slot of its action in
+ * a pinned prog array on exit, and the capture program in that slot records
+ * the packet as the program leaves it and returns the action unchanged.
+ */
+static __always_inline int xdp_capture(struct xdp_md *ctx, int action)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -42,60 +48,17 @@ int ebc_xdp(struct xdp_md *ctx)
 	bool known;
 
 	if (!st)
-		return XDP_PASS;
+		return action;
 	if (ebc_need_anc)
 		xdp_fill_anc(ctx, &anc);
 	/* With multi-buffer frames the length on the wire includes the fragments. */
 	len = bpf_xdp_get_buff_len(ctx);
 	caplen = ebc_match(st, data, data_end, len, &anc);
 	if (!caplen)
-		return XDP_PASS;
-	known = ebc_want_owner && owner_by_addr(data, data_end, &own);
-	if (!owner_selected(&own, known)) {
-		st->accepted--;
-		return XDP_PASS;
-	}
-	rec = xdp_emit(ctx, st, len, caplen);
-	if (!rec)
-		return XDP_PASS;
-	rec->flags |= EBC_REC_F_VERDICT;
-	rec->verdict = XDP_PASS;
-	if (known)
-		rec_owner(rec, &own);
-	bpf_ringbuf_submit(rec, 0);
-	return XDP_PASS;
-}
-
-/*
- * The hook-map mode (xdpcap's convention, bpf/ebpfcap_xdp_hook.h): an XDP
- * program tail-calls the slot of its action in a pinned prog array on exit.
- * One capture program per action fills a slot: it records the packet as the
- * program leaves it, with that verdict, and returns the action unchanged.
- */
-static __always_inline int xdp_hook_capture(struct xdp_md *ctx, int action)
-{
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	struct ebc_tap_stats *st = ebc_stats_get();
-	struct ebc_anc anc;
-	struct ebc_rec *rec;
-	__u32 len, caplen;
-	struct ebc_owner own = {};
-	bool known;
-
-	if (!st)
-		return action;
-	if (ebc_need_anc)
-		xdp_fill_anc(ctx, &anc);
-	len = bpf_xdp_get_buff_len(ctx);
-	caplen = ebc_match(st, data, data_end, len, &anc);
-	if (!caplen)
 		return action;
 	known = ebc_want_owner && owner_by_addr(data, data_end, &own);
-	if (!owner_selected(&own, known)) {
-		st->accepted--;
+	if (!ebc_accept(st, &own, known))
 		return action;
-	}
 	rec = xdp_emit(ctx, st, len, caplen);
 	if (!rec)
 		return action;
@@ -108,31 +71,37 @@ static __always_inline int xdp_hook_capture(struct xdp_md *ctx, int action)
 }
 
 SEC("ebpfcap/xdp")
+int ebc_xdp(struct xdp_md *ctx)
+{
+	return xdp_capture(ctx, XDP_PASS);
+}
+
+SEC("ebpfcap/xdp")
 int ebc_xdp_hook_aborted(struct xdp_md *ctx)
 {
-	return xdp_hook_capture(ctx, XDP_ABORTED);
+	return xdp_capture(ctx, XDP_ABORTED);
 }
 
 SEC("ebpfcap/xdp")
 int ebc_xdp_hook_drop(struct xdp_md *ctx)
 {
-	return xdp_hook_capture(ctx, XDP_DROP);
+	return xdp_capture(ctx, XDP_DROP);
 }
 
 SEC("ebpfcap/xdp")
 int ebc_xdp_hook_pass(struct xdp_md *ctx)
 {
-	return xdp_hook_capture(ctx, XDP_PASS);
+	return xdp_capture(ctx, XDP_PASS);
 }
 
 SEC("ebpfcap/xdp")
 int ebc_xdp_hook_tx(struct xdp_md *ctx)
 {
-	return xdp_hook_capture(ctx, XDP_TX);
+	return xdp_capture(ctx, XDP_TX);
 }
 
 SEC("ebpfcap/xdp")
 int ebc_xdp_hook_redirect(struct xdp_md *ctx)
 {
-	return xdp_hook_capture(ctx, XDP_REDIRECT);
+	return xdp_capture(ctx, XDP_REDIRECT);
 }

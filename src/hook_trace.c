@@ -103,6 +103,7 @@ static void pick_progs(struct trace_bpf *skel, const struct mech *m, enum ebc_tr
 		bpf_program__set_autoload(prog, prog == progs[0] || prog == progs[1]);
 }
 
+/* m: the mechanism to load as; NULL: the replay entry. */
 static int configure(struct trace_bpf *skel, const struct ebc_tap *tap, const struct mech *m,
 		     const struct ebc_tap_load *ld, struct bpf_program **progs)
 {
@@ -119,7 +120,7 @@ static int configure(struct trace_bpf *skel, const struct ebc_tap *tap, const st
 	skel->rodata->ebc_skb_arg = t->skb_arg;
 	skel->rodata->ebc_reason_arg = t->reason_arg;
 	skel->rodata->ebc_location_arg = t->location_arg;
-	skel->rodata->ebc_use_dynptr = m->dynptr;
+	skel->rodata->ebc_use_dynptr = m && m->dynptr;
 	skel->rodata->ebc_want_owner = ld->owners_fd >= 0;
 	skel->rodata->ebc_netns = t->netns;
 	memcpy((void *)skel->rodata->ebc_irq_funcs, t->irq_funcs, sizeof(t->irq_funcs));
@@ -127,6 +128,8 @@ static int configure(struct trace_bpf *skel, const struct ebc_tap *tap, const st
 	if (err)
 		return err;
 	pick_progs(skel, m, t->kind, progs);
+	if (!m)	/* replay: a raw_tp entry, run by BPF_PROG_TEST_RUN */
+		return bpf_program__set_type(progs[0], BPF_PROG_TYPE_RAW_TRACEPOINT);
 	if (m->type == BPF_PROG_TYPE_KPROBE)
 		return 0;
 	err = bpf_program__set_type(progs[0], m->type);
@@ -272,8 +275,6 @@ static int trace_open(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *
  * Offline replay: the replay entry alone, as a raw_tp program that
  * BPF_PROG_TEST_RUN can run; its packets come through input_fd's map.
  */
-static const struct mech replay_mech = { "raw_tp", BPF_PROG_TYPE_RAW_TRACEPOINT, 0, false, false };
-
 static int trace_load(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *errbuf,
 		      size_t len)
 {
@@ -283,10 +284,7 @@ static int trace_load(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *
 
 	if (!p)
 		return -ENOMEM;
-	err = configure(p->skel, tap, &replay_mech, ld, progs);
-	pick_progs(p->skel, NULL, tap->trace.kind, progs);
-	if (!err)
-		err = bpf_program__set_type(progs[0], BPF_PROG_TYPE_RAW_TRACEPOINT);
+	err = configure(p->skel, tap, NULL, ld, progs);
 	if (err) {
 		ebc_errbuf(errbuf, len, "cannot set up the trace program: %s", ebc_strerror(err));
 		goto fail;
