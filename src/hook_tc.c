@@ -2,9 +2,12 @@
 /*
  * tc back end: a tcx link per direction where the kernel has tcx (detached by
  * the kernel when we die), otherwise a cls_bpf filter on clsact that we remove,
- * and a clsact qdisc that we delete only if we created it.
+ * and a clsact qdisc that we delete only if we created it. The filter (handle
+ * EBC_TC_HANDLE) outlives a killed ebpfcap, so a record of it is written
+ * before attaching, and the next start removes it (stale.c).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -12,6 +15,7 @@
 #include "hook.h"
 #include "hook_priv.h"
 #include "log.h"
+#include "stale.h"
 #include "tc.skel.h"
 
 /* Debian 12's uapi headers predate tcx (kernel 6.6). */
@@ -33,6 +37,7 @@ struct tc_priv {
 	struct tc_bpf *skel;
 	struct tc_dir dir[2];	/* ingress, egress */
 	bool hook_created;	/* we created clsact, so we delete it */
+	struct ebc_stale rec;	/* what a kill would leave, for the next start */
 };
 
 static bool dir_wanted(const struct ebc_tap *tap, int i)
@@ -40,7 +45,28 @@ static bool dir_wanted(const struct ebc_tap *tap, int i)
 	return tap->dir == EBC_DIR_BOTH || (tap->dir == EBC_DIR_IN) == (i == 0);
 }
 
-static int attach_legacy(struct ebc_tap *tap, struct tc_priv *p, struct tc_dir *d,
+/* The record of our filters: both directions' programs, and whether clsact is ours. */
+static void save_record(const struct ebc_tap *tap, struct tc_priv *p)
+{
+	struct ebc_stale *r = &p->rec;
+
+	snprintf(r->kind, sizeof(r->kind), "tc");
+	r->ifindex = tap->ifc.ifindex;
+	snprintf(r->ifname, sizeof(r->ifname), "%s", tap->ifc.name);
+	r->qdisc_created = p->hook_created;
+	for (int i = 0; i < 2; i++) {
+		struct bpf_prog_info info = {};
+		__u32 info_len = sizeof(info);
+
+		r->prog_id[i] = 0;
+		if (dir_wanted(tap, i) &&
+		    !bpf_obj_get_info_by_fd(bpf_program__fd(p->dir[i].prog), &info, &info_len))
+			r->prog_id[i] = info.id;
+	}
+	ebc_stale__save(r);
+}
+
+static int attach_filter(struct ebc_tap *tap, struct tc_priv *p, struct tc_dir *d,
 			 char *errbuf, size_t len)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = tap->ifc.ifindex, .attach_point = d->point);
@@ -54,7 +80,9 @@ static int attach_legacy(struct ebc_tap *tap, struct tc_priv *p, struct tc_dir *
 	}
 	if (!err)
 		p->hook_created = true;	/* destroy only what we created */
-	d->opts = (struct bpf_tc_opts){ .sz = sizeof(d->opts),
+	if (!err || !p->rec.path[0])
+		save_record(tap, p);	/* before the filter exists */
+	d->opts = (struct bpf_tc_opts){ .sz = sizeof(d->opts), .handle = EBC_TC_HANDLE,
 					.prog_fd = bpf_program__fd(d->prog) };
 	err = bpf_tc_attach(&hook, &d->opts);
 	if (err) {
@@ -65,6 +93,17 @@ static int attach_legacy(struct ebc_tap *tap, struct tc_priv *p, struct tc_dir *
 	d->filter_attached = true;
 	tap->mech = "clsact";
 	return 0;
+}
+
+/* Under the lock: no other ebpfcap's sweep removes the qdisc between create and attach. */
+static int attach_legacy(struct ebc_tap *tap, struct tc_priv *p, struct tc_dir *d,
+			 char *errbuf, size_t len)
+{
+	int lock = ebc_stale__lock();
+	int err = attach_filter(tap, p, d, errbuf, len);
+
+	ebc_stale__unlock(lock);
+	return err;
 }
 
 static int attach_dir(struct ebc_tap *tap, struct tc_priv *p, struct tc_dir *d,
@@ -123,6 +162,7 @@ static void tc_close(struct ebc_tap *tap)
 			    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
 		bpf_tc_hook_destroy(&hook);
 	}
+	ebc_stale__drop(&p->rec);
 	tc_bpf__destroy(p->skel);
 	free(p);
 	tap->priv = NULL;
@@ -138,7 +178,8 @@ static int tc_load(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *err
 	tap->priv = p;
 	p->skel = tc_bpf__open();
 	if (!p->skel) {
-		err = -errno;
+		/* never 0: the caller would go on with no program */
+		err = errno > 0 ? -errno : -ENOMEM;
 		ebc_errbuf(errbuf, len, "cannot open the tc capture program: %s", ebc_strerror(err));
 		goto fail;
 	}
@@ -170,6 +211,7 @@ static int tc_open(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *err
 	err = tc_load(tap, ld, errbuf, len);
 	if (err)
 		return err;
+	ebc_stale__sweep();
 	p = tap->priv;
 	for (int i = 0; i < 2; i++) {
 		if (!dir_wanted(tap, i))

@@ -17,7 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <limits.h>
+#include <linux/magic.h>
 #include <sys/prctl.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
@@ -25,7 +28,9 @@
 #include "hook.h"
 #include "hook_priv.h"
 #include "log.h"
+#include "privs.h"
 #include "record.h"
+#include "stale.h"
 #include "xdp.skel.h"
 
 #define HOOK_SLOTS 5	/* XDP_ABORTED .. XDP_REDIRECT */
@@ -40,6 +45,7 @@ struct hook_priv {
 	pid_t reaper;
 	bool frags;
 	bool no_attach_type;	/* loaded with expected attach type 0, as some loaders do */
+	struct ebc_stale rec;	/* for the next start, should the reaper be killed too */
 };
 
 static struct bpf_program *slot_prog(struct xdp_bpf *skel, unsigned int slot)
@@ -77,12 +83,17 @@ static void empty_slots(int map_fd, unsigned int filled, const __u32 *ids)
  * stop a capture, it waits for the pipe to close (our exit, or our death),
  * empties what is still ours and exits.
  */
-static void reaper_main(int map_fd, int pipe_fd, unsigned int filled, const __u32 *ids)
+static void reaper_main(int map_fd, int pipe_fd, unsigned int filled, const __u32 *ids,
+			const char *record)
 {
 	int null = open("/dev/null", O_RDWR);
 	char c;
 
+	/* out of our process group: a kill of the group (a terminal, a supervisor) spares it */
+	setsid();
 	prctl(PR_SET_NAME, "ebpfcap-reaper");
+	/* Emptying slots through the map fd needs no capability. */
+	ebc_privs__drop_all();
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
@@ -95,6 +106,8 @@ static void reaper_main(int map_fd, int pipe_fd, unsigned int filled, const __u3
 	while (read(pipe_fd, &c, 1) > 0 || errno == EINTR)
 		;
 	empty_slots(map_fd, filled, ids);
+	if (record[0])
+		unlink(record);
 	_exit(0);
 }
 
@@ -116,11 +129,14 @@ static int start_reaper(struct hook_priv *p, char *errbuf, size_t len)
 	}
 	if (!pid) {
 		close(fds[1]);
-		reaper_main(p->map_fd, fds[0], p->filled, p->ids);
+		reaper_main(p->map_fd, fds[0], p->filled, p->ids, p->rec.path);
 	}
 	close(fds[0]);
 	p->reaper_fd = fds[1];
 	p->reaper = pid;
+	p->rec.reaper = pid;
+	if (p->rec.path[0])
+		ebc_stale__save(&p->rec);
 	return 0;
 }
 
@@ -136,6 +152,7 @@ static void hook_close(struct ebc_tap *tap)
 		close(p->reaper_fd);
 		waitpid(p->reaper, NULL, 0);
 	}
+	ebc_stale__drop(&p->rec);
 	if (p->map_fd >= 0)
 		close(p->map_fd);
 	xdp_bpf__destroy(p->skel);
@@ -171,6 +188,24 @@ static bool map_owned(int fd)
 	return owned;
 }
 
+/* Whether the nearest existing directory above path is on a BPF filesystem. */
+static bool on_bpffs(const char *path)
+{
+	char dir[PATH_MAX];
+	struct statfs st;
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	while ((slash = strrchr(dir, '/'))) {
+		slash[slash == dir] = '\0';
+		if (!statfs(dir, &st))
+			return st.f_type == BPF_FS_MAGIC;
+		if (slash == dir)
+			break;
+	}
+	return false;
+}
+
 /* The pinned map, checked to be a hook map: a prog array with 4-byte keys. */
 static int open_map(const struct ebc_tap *tap, struct hook_priv *p, char *errbuf, size_t len)
 {
@@ -182,9 +217,18 @@ static int open_map(const struct ebc_tap *tap, struct hook_priv *p, char *errbuf
 	p->map_fd = bpf_obj_get(tap->hook_path);
 	if (p->map_fd < 0) {
 		err = -errno;
-		if (err == -ENOENT)
+		/* Not on bpffs: ENOENT if the path is missing, EACCES if it is another file. */
+		if ((err == -ENOENT || err == -EACCES || err == -EINVAL) && !on_bpffs(tap->hook_path))
+			ebc_errbuf(errbuf, len, "cannot open the hook map %s: no BPF filesystem is "
+				   "mounted there (mount one: mount -t bpf bpf /sys/fs/bpf)",
+				   tap->hook_path);
+		else if (err == -ENOENT)
 			ebc_errbuf(errbuf, len, "no pinned hook map at %s (pin the XDP program's hook "
 				   "map there: see ebpfcap_xdp_hook.h)", tap->hook_path);
+		else if (err == -EACCES && getuid())
+			ebc_errbuf(errbuf, len, "cannot open the hook map %s: %s (give your group read "
+				   "and write access to it and search access to its directories: see "
+				   "README \"Running without root\")", tap->hook_path, ebc_strerror(err));
 		else
 			ebc_errbuf(errbuf, len, "cannot open the hook map %s: %s (%s)", tap->hook_path,
 				   ebc_strerror(err), ebc_hook__hint(err));
@@ -268,9 +312,33 @@ static int load_progs(struct ebc_tap *tap, struct hook_priv *p, const struct ebc
 	return ebc_hook__load(p->skel->obj, tap, ld, errbuf, len);
 }
 
+/* The record of the slots we are about to fill: the map's id and our programs' ids. */
+static void save_record(const struct ebc_tap *tap, struct hook_priv *p)
+{
+	struct bpf_map_info minfo = { 0 };
+	__u32 n = sizeof(minfo);
+
+	snprintf(p->rec.kind, sizeof(p->rec.kind), "xdphook");
+	if (bpf_obj_get_info_by_fd(p->map_fd, &minfo, &n))
+		return;
+	p->rec.map_id = minfo.id;
+	snprintf(p->rec.map_path, sizeof(p->rec.map_path), "%s", tap->hook_path);
+	for (__u32 slot = 0; slot < HOOK_SLOTS; slot++) {
+		struct bpf_prog_info info = { 0 };
+
+		n = sizeof(info);
+		p->rec.prog_id[slot] = 0;
+		if (slot_wanted(tap, p, slot) &&
+		    !bpf_obj_get_info_by_fd(bpf_program__fd(slot_prog(p->skel, slot)), &info, &n))
+			p->rec.prog_id[slot] = info.id;
+	}
+	ebc_stale__save(&p->rec);
+}
+
 /* Our programs into their slots. -EINVAL: the owner program is not compatible (frags). */
 static int fill_slots(struct ebc_tap *tap, struct hook_priv *p)
 {
+	save_record(tap, p);
 	for (__u32 slot = 0; slot < HOOK_SLOTS; slot++) {
 		struct bpf_prog_info info = { 0 };
 		__u32 n = sizeof(info);
@@ -339,6 +407,7 @@ static int hook_open(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *e
 	if (len)
 		errbuf[0] = '\0';
 	tap->priv = p;
+	ebc_stale__sweep();
 	err = open_map(tap, p, errbuf, len);
 	if (!err)
 		err = check_slots(tap, p, errbuf, len);
