@@ -6,15 +6,17 @@
  * whole or not at all.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "pcapng.h"
 
-#define PCAPNG_DEFAULT_BUFSIZE (256u * 1024u)
+#define PCAPNG_DEFAULT_BUFSIZE ((size_t)256 * 1024)
 #define PCAPNG_TSRESOL_NS 9
 /* An option's length field is 16 bits. */
 #define PCAPNG_OPT_MAX 0xffffu
@@ -23,7 +25,15 @@ struct ebc_pcapng {
 	int fd;
 	/* 0, or the -errno of the write that failed; sticky */
 	int err;
+	/* after err: a regular file cut back to its last whole block */
+	bool trimmed;
+	/* a pipe or FIFO: written PIPE_BUF bytes at most at a time */
+	bool pipe;
+	/* a regular file: the page size, which writes are aligned to; else 0 */
+	size_t page;
 	uint32_t n_ifs;
+	/* per interface: packets a failed write kept from the reader */
+	uint64_t *lost;
 	size_t cap;
 	size_t len;
 	uint8_t *buf;
@@ -225,6 +235,8 @@ static void build_isb(struct blk *b, const void *arg, uint32_t total)
 	blk_opt_u64(b, EBC_PCAPNG_ISB_IFDROP, s->ifdrop);
 	blk_opt_u64(b, EBC_PCAPNG_ISB_FILTERACCEPT, s->filteraccept);
 	blk_opt_u64(b, EBC_PCAPNG_ISB_OSDROP, s->osdrop);
+	if (s->has_usrdeliv)
+		blk_opt_u64(b, EBC_PCAPNG_ISB_USRDELIV, s->usrdeliv);
 	blk_end(b, opts, total);
 }
 
@@ -261,11 +273,12 @@ static void iov_advance(struct iovec **iov, int *cnt, size_t n)
  * Write everything or fail: a FIFO reader that is slow, a signal or a
  * non-blocking fd are normal conditions, not errors.
  */
-static int write_iov_full(int fd, struct iovec *iov, int cnt)
+static int write_iov_full(int fd, struct iovec *iov, int cnt, size_t *done)
 {
 	ssize_t n;
 	int err;
 
+	*done = 0;
 	iov_advance(&iov, &cnt, 0);
 	while (cnt > 0) {
 		n = writev(fd, iov, cnt);
@@ -283,9 +296,135 @@ static int write_iov_full(int fd, struct iovec *iov, int cnt)
 		/* no progress on a non-empty write would loop forever */
 		if (n == 0)
 			return -EIO;
+		*done += (size_t)n;
 		iov_advance(&iov, &cnt, (size_t)n);
 	}
 	return 0;
+}
+
+/* A block's total length, from its second word. */
+static uint32_t block_len(const uint8_t *b)
+{
+	uint32_t tot;
+
+	memcpy(&tot, b + 4, sizeof(tot));
+	return tot;
+}
+
+/*
+ * Of the first done bytes of buf (whole blocks) followed by one block of
+ * extra_len bytes, how many end on a block boundary.
+ */
+static size_t whole_blocks(const uint8_t *buf, size_t len, size_t extra_len, size_t done)
+{
+	size_t off = 0;
+	uint32_t tot;
+
+	while (off + 8 <= len) {
+		tot = block_len(buf + off);
+		if (tot < 12 || tot > len - off || off + tot > done)
+			return off;
+		off += tot;
+	}
+	return off + extra_len <= done ? off + extra_len : off;
+}
+
+/*
+ * A failed write to a regular file (disk full, file size limit) may have
+ * left part of a block at its end: cut the file back to the last whole
+ * block, so that what was written stays a valid capture. Pipes and FIFOs
+ * cannot be cut; their reader sees the stream end where it ends.
+ */
+static bool trim_partial(struct ebc_pcapng *w, size_t done, size_t keep)
+{
+	struct stat st;
+	off_t end;
+
+	if (fstat(w->fd, &st) || !S_ISREG(st.st_mode))
+		return false;
+	end = lseek(w->fd, 0, SEEK_CUR);
+	if (end < 0 || (uint64_t)end < done - keep)
+		return false;
+	end -= (off_t)(done - keep);
+	return !ftruncate(w->fd, end) && lseek(w->fd, end, SEEK_SET) == end;
+}
+
+/*
+ * Where a group of whole blocks that starts at buf[start] with a block of
+ * first bytes may end. A pipe takes a write of at most PIPE_BUF bytes whole
+ * or not at all, even from a writer killed while the pipe is full; a larger
+ * one can stop half-way. A regular file's write stops only between pages
+ * when the writer is killed: a group that ends at the last block boundary
+ * before a page boundary leaves half a block only if the kill lands while
+ * the one block that crosses the page boundary is copied.
+ */
+static size_t group_end(const struct ebc_pcapng *w, uint64_t pos, size_t start, uint32_t first)
+{
+	uint64_t end = pos + start + first;
+
+	if (w->pipe)
+		return start + PIPE_BUF;
+	return (size_t)((end + w->page - 1) / w->page * w->page - pos);
+}
+
+/* The buffer, then extra, in groups of whole blocks (group_end); pos: the file offset. */
+static int write_groups(struct ebc_pcapng *w, uint64_t pos, const void *extra, size_t extra_len,
+			size_t *done)
+{
+	size_t start = 0, off = 0, lim = 0, n;
+	struct iovec iov[2];
+	int err;
+
+	*done = 0;
+	while (off < w->len) {
+		uint32_t tot = block_len(w->buf + off);
+
+		if (off > start && off + tot > lim) {
+			iov[0] = (struct iovec){ .iov_base = w->buf + start, .iov_len = off - start };
+			err = write_iov_full(w->fd, iov, 1, &n);
+			*done += n;
+			if (err)
+				return err;
+			start = off;
+		}
+		if (off == start)
+			lim = group_end(w, pos, start, tot);
+		off += tot;
+	}
+	iov[0] = (struct iovec){ .iov_base = w->buf + start, .iov_len = w->len - start };
+	iov[1] = (struct iovec){ .iov_base = (void *)extra, .iov_len = extra_len };
+	if (extra_len && w->len > start && w->len + extra_len > lim) {
+		err = write_iov_full(w->fd, iov, 1, &n);
+		*done += n;
+		if (err)
+			return err;
+		iov[0] = iov[1];
+		iov[1].iov_len = 0;
+	}
+	err = write_iov_full(w->fd, iov, 2, &n);
+	*done += n;
+	return err;
+}
+
+static void lost_block(struct ebc_pcapng *w, const uint8_t *b)
+{
+	uint32_t type, if_id;
+
+	memcpy(&type, b, sizeof(type));
+	memcpy(&if_id, b + 8, sizeof(if_id));
+	if (type == EBC_PCAPNG_BT_EPB && if_id < w->n_ifs)
+		w->lost[if_id]++;
+}
+
+/*
+ * The packets buffered from byte keep on never reach the reader. (A block
+ * sent with the buffer belongs to the call that fails: not counted.)
+ */
+static void count_lost(struct ebc_pcapng *w, size_t keep)
+{
+	for (size_t off = 0; off < w->len; off += block_len(w->buf + off))
+		if (off >= keep)
+			lost_block(w, w->buf + off);
 }
 
 /* Sends the buffer, then extra (may be NULL); marks the writer failed on error. */
@@ -295,11 +434,22 @@ static int send_out(struct ebc_pcapng *w, const void *extra, size_t extra_len)
 		{ .iov_base = w->buf, .iov_len = w->len },
 		{ .iov_base = (void *)extra, .iov_len = extra_len },
 	};
+	off_t pos = w->pipe || !w->page ? 0 : lseek(w->fd, 0, SEEK_CUR);
+	size_t done;
 	int err;
 
-	err = write_iov_full(w->fd, iov, extra_len ? 2 : 1);
+	/* Where the offset is unknown (a socket, a terminal), in one go. */
+	if (w->pipe || (w->page && pos >= 0))
+		err = write_groups(w, (uint64_t)pos, extra, extra_len, &done);
+	else
+		err = write_iov_full(w->fd, iov, extra_len ? 2 : 1, &done);
 	if (err) {
+		size_t keep = whole_blocks(w->buf, w->len, extra_len, done);
+
 		w->err = err;
+		count_lost(w, keep);
+		w->trimmed = trim_partial(w, done, keep);
+		w->len = 0;
 		return err;
 	}
 	w->len = 0;
@@ -349,6 +499,7 @@ static int emit(struct ebc_pcapng *w, build_fn build, const void *arg)
 struct ebc_pcapng *ebc_pcapng__open(int fd, const struct ebc_pcapng_opts *opts)
 {
 	struct ebc_pcapng *w;
+	struct stat st;
 	int err;
 
 	if (fd < 0 || (opts && (!str_opt_ok(opts->userappl, 0) || !str_opt_ok(opts->os, 0) ||
@@ -360,6 +511,11 @@ struct ebc_pcapng *ebc_pcapng__open(int fd, const struct ebc_pcapng_opts *opts)
 	if (!w)
 		return NULL;
 	w->fd = fd;
+	if (!fstat(fd, &st)) {
+		w->pipe = S_ISFIFO(st.st_mode);
+		w->page = S_ISREG(st.st_mode) && sysconf(_SC_PAGESIZE) > 0 ?
+			  (size_t)sysconf(_SC_PAGESIZE) : 0;
+	}
 	w->cap = opts && opts->bufsize ? opts->bufsize : PCAPNG_DEFAULT_BUFSIZE;
 	w->buf = malloc(w->cap);
 	if (!w->buf) {
@@ -379,6 +535,7 @@ struct ebc_pcapng *ebc_pcapng__open(int fd, const struct ebc_pcapng_opts *opts)
 
 int ebc_pcapng__add_interface(struct ebc_pcapng *w, const struct ebc_pcapng_if *ifc)
 {
+	uint64_t *lost;
 	int err;
 
 	if (!w || !ifc)
@@ -391,6 +548,11 @@ int ebc_pcapng__add_interface(struct ebc_pcapng *w, const struct ebc_pcapng_if *
 	/* ids are returned as a non-negative int */
 	if (w->n_ifs >= INT32_MAX)
 		return -ENOSPC;
+	lost = realloc(w->lost, (w->n_ifs + 1) * sizeof(*lost));
+	if (!lost)
+		return -ENOMEM;
+	w->lost = lost;
+	lost[w->n_ifs] = 0;
 	err = emit(w, build_idb, ifc);
 	if (err)
 		return err;
@@ -445,6 +607,22 @@ int ebc_pcapng__flush(struct ebc_pcapng *w)
 	return send_out(w, NULL, 0);
 }
 
+uint64_t ebc_pcapng__lost(const struct ebc_pcapng *w, uint32_t if_id)
+{
+	return w && if_id < w->n_ifs ? w->lost[if_id] : 0;
+}
+
+int ebc_pcapng__recover(struct ebc_pcapng *w)
+{
+	if (!w)
+		return -EINVAL;
+	if (w->err && !w->trimmed)
+		return w->err;
+	w->err = 0;
+	w->trimmed = false;
+	return 0;
+}
+
 size_t ebc_pcapng__pending(const struct ebc_pcapng *w)
 {
 	return w ? w->len : 0;
@@ -457,6 +635,7 @@ int ebc_pcapng__close(struct ebc_pcapng *w)
 	if (!w)
 		return 0;
 	err = ebc_pcapng__flush(w);
+	free(w->lost);
 	free(w->buf);
 	free(w);
 	return err;

@@ -3,7 +3,12 @@
  * pcapng writer over a file descriptor (file, FIFO or pipe). Blocks are
  * assembled in a user-space buffer and written in large chunks; writes are
  * completed across EINTR and short writes. EPIPE is returned as -EPIPE so the
- * caller can stop quietly when the reader went away.
+ * caller can stop quietly when the reader went away. What a reader gets is
+ * whole blocks whatever happens: a pipe or FIFO is written in groups of whole
+ * blocks of at most PIPE_BUF bytes (which a pipe takes whole, even from a
+ * writer killed meanwhile); a regular file in groups that end at the last
+ * block boundary before a page boundary (a killed write stops between pages),
+ * and cut back to its last whole block when a write fails (disk full).
  */
 #ifndef EBPFCAP_PCAPNG_H
 #define EBPFCAP_PCAPNG_H
@@ -41,6 +46,7 @@
 #define EBC_PCAPNG_ISB_IFDROP 5
 #define EBC_PCAPNG_ISB_FILTERACCEPT 6
 #define EBC_PCAPNG_ISB_OSDROP 7
+#define EBC_PCAPNG_ISB_USRDELIV 8
 
 /* epb_flags direction bits (bits 0-1). */
 #define EBC_PCAPNG_DIR_INBOUND 1u
@@ -93,6 +99,8 @@ struct ebc_pcapng_isb {
 	uint64_t ts;		/* block timestamp, tsresol units */
 	uint64_t starttime, endtime;	/* isb_starttime/isb_endtime */
 	uint64_t ifrecv, ifdrop, filteraccept, osdrop;
+	bool has_usrdeliv;
+	uint64_t usrdeliv;	/* isb_usrdeliv: packets written for the interface */
 };
 
 /* Takes no ownership of fd. Writes the section header block. NULL + errno on error. */
@@ -101,8 +109,23 @@ struct ebc_pcapng *ebc_pcapng__open(int fd, const struct ebc_pcapng_opts *opts);
 int ebc_pcapng__add_interface(struct ebc_pcapng *w, const struct ebc_pcapng_if *ifc);
 int ebc_pcapng__write_epb(struct ebc_pcapng *w, const struct ebc_pcapng_pkt *pkt);
 int ebc_pcapng__write_isb(struct ebc_pcapng *w, const struct ebc_pcapng_isb *isb);
-/* Write out everything buffered. 0 or -errno (-EPIPE when the reader is gone). */
+/*
+ * Write out everything buffered. 0 or -errno (-EPIPE when the reader is gone).
+ * A write that fails on a regular file (-ENOSPC, -EFBIG) cuts the file back
+ * to its last whole block: the file stays valid, and what was buffered is lost.
+ */
 int ebc_pcapng__flush(struct ebc_pcapng *w);
+/*
+ * After a write error: 0 when the output is a regular file that was cut back
+ * to a whole block, and the writer takes blocks again (e.g. the statistics,
+ * in the room the cut freed); otherwise the error. 0 when there was none.
+ */
+int ebc_pcapng__recover(struct ebc_pcapng *w);
+/*
+ * Packets of interface if_id given to the writer that never reached the
+ * reader: buffered when a write failed, or in a block it cut.
+ */
+uint64_t ebc_pcapng__lost(const struct ebc_pcapng *w, uint32_t if_id);
 /* Bytes waiting in the buffer. */
 size_t ebc_pcapng__pending(const struct ebc_pcapng *w);
 /* Flushes (result returned) and frees; accepts NULL. The fd stays open. */

@@ -44,6 +44,7 @@ struct tap_state {
 	const struct ebc_hook_ops *ops;
 	bool attached;
 	uint64_t drops_reported;	/* in records' drop counts */
+	uint64_t written;		/* packets written for this tap */
 	uint64_t dev_drops_start;
 	struct ebc_rec_names names;	/* comment prefixes, computed once */
 	bool companion;		/* a trace tap's raw-IP interface: opened with the tap before it */
@@ -360,19 +361,34 @@ static int resolve_tracepoint(struct ebc_session *c, struct ebc_trace_target *t,
 }
 
 /* The 0-based sk_buff argument: the one asked for, or the first. */
-static int pick_skb_arg(const struct ebc_kfunc_info *fn, unsigned int arg, char *errbuf,
-			size_t len)
+static int pick_skb_arg(const struct ebc_kfunc_info *fn, const struct ebc_config *cfg,
+			char *errbuf, size_t len)
 {
+	const char *tap = cfg->trace_kind == EBC_TRACE_KRETFUNC ? "kretfunc" : "kfunc";
+	unsigned int arg = cfg->trace_arg, first;
+	char fix[192];
+
 	if (!fn->skb_args) {
-		ebc_errbuf(errbuf, len, "kernel function %s takes no struct sk_buff * argument",
-			   fn->name);
+		ebc_errbuf(errbuf, len, "kernel function %s takes no struct sk_buff * argument "
+			   "(give one that does, e.g. %s%s%sip_rcv)", fn->name,
+			   cfg->extcap ? "--function " : "-i ", cfg->extcap ? "" : tap,
+			   cfg->extcap ? "" : ":");
 		return -EINVAL;
 	}
+	first = (unsigned int)__builtin_ctz(fn->skb_args) + 1;
 	if (!arg)
-		return __builtin_ctz(fn->skb_args);
+		return (int)first - 1;
 	if (arg > 32 || !(fn->skb_args & (1u << (arg - 1)))) {
-		ebc_errbuf(errbuf, len, "argument %u of %s is not a struct sk_buff * (use "
-			   "kfunc:%s:arg%d)", arg, fn->name, fn->name, __builtin_ctz(fn->skb_args) + 1);
+		if (cfg->extcap)
+			snprintf(fix, sizeof(fix), "--arg %u", first);
+		else
+			snprintf(fix, sizeof(fix), "-i %s:%.128s:arg%u", tap, fn->name, first);
+		if ((int)arg > fn->nargs)
+			ebc_errbuf(errbuf, len, "kernel function %s has no argument %u (it takes %d; "
+				   "use %s)", fn->name, arg, fn->nargs, fix);
+		else
+			ebc_errbuf(errbuf, len, "argument %u of %s is not a struct sk_buff * (use %s)",
+				   arg, fn->name, fix);
 		return -EINVAL;
 	}
 	return (int)arg - 1;
@@ -390,7 +406,7 @@ static int resolve_function(struct ebc_session *c, struct ebc_trace_target *t, c
 			   c->cfg->trace_target);
 		return err;
 	}
-	err = pick_skb_arg(&fn, c->cfg->trace_arg, errbuf, len);
+	err = pick_skb_arg(&fn, c->cfg, errbuf, len);
 	if (err < 0)
 		return err;
 	snprintf(t->target, sizeof(t->target), "%s", fn.name);
@@ -508,6 +524,7 @@ static const struct ebc_ebpf_prog *filter_for(struct ebc_session *c, int dlt,
 {
 	struct ebc_xlate_opts opts;
 	struct link_filter *f;
+	int err;
 
 	kind = kind == EBC_TAP_ANY ? EBC_TAP_TC : kind;
 	for (size_t i = 0; i < c->nfilters; i++)
@@ -519,8 +536,12 @@ static const struct ebc_ebpf_prog *filter_for(struct ebc_session *c, int dlt,
 	}
 	f = &c->filters[c->nfilters];
 	ebc_hook__xlate_opts(kind, &opts);
-	if (ebc_xlate__source(c->cfg->filter, c->cfg->cbpf_file, dlt, c->cfg->snaplen, &opts,
-			      &f->prog, errbuf, len))
+	err = ebc_xlate__source(c->cfg->filter, c->cfg->cbpf_file, dlt, c->cfg->snaplen, &opts,
+				&f->prog, errbuf, len);
+	if (err == -EOPNOTSUPP)
+		ebc_hook__filter_error(c->cfg, dlt, &opts, c->cfg->extcap ?
+				       "capture with ebpfcap-tc" : "capture with -i tc:DEV", errbuf, len);
+	if (err)
 		return NULL;
 	f->dlt = dlt;
 	f->kind = kind;
@@ -781,6 +802,7 @@ static int on_record(void *ctx, const struct ebc_rec *rec, const void *data)
 		c->write_err = err;
 		return err;
 	}
+	t->written++;
 	c->written++;
 	if (c->cfg->count && c->written >= c->cfg->count) {
 		c->count_reached = true;
@@ -850,6 +872,12 @@ static int write_headers(struct ebc_session *c, int fd)
 	return err < 0 ? err : 0;
 }
 
+/* Packets of tap t in the output: written, less what a failed write lost. */
+static uint64_t delivered(const struct ebc_session *c, const struct tap_state *t)
+{
+	return t->written - ebc_pcapng__lost(c->out, t->tap.id);
+}
+
 /*
  * One statistics block per interface with the counters so far; res (may be
  * NULL) gets the totals. The devices' own drop counters come from one listing
@@ -881,7 +909,7 @@ static int write_statistics(struct ebc_session *c, struct ebc_session_result *re
 		err = ebc_pcapng__write_isb(c->out, &(struct ebc_pcapng_isb){
 			.if_id = t->tap.id, .ts = now, .starttime = c->start_real, .endtime = now,
 			.ifrecv = st.seen, .ifdrop = dev_drops, .filteraccept = st.accepted,
-			.osdrop = st.ring_drops });
+			.osdrop = st.ring_drops, .has_usrdeliv = true, .usrdeliv = delivered(c, t) });
 	}
 	free(devs);
 	return err;
@@ -907,6 +935,19 @@ static int capture_loop(struct ebc_session *c, volatile sig_atomic_t *stop)
 	return ebc_loop__run(&loop, stop);
 }
 
+/* The output that failed, by name, and what to do about it. */
+static void write_error(const struct ebc_config *cfg, int err, char *errbuf, size_t len)
+{
+	const char *path = cfg->extcap ? cfg->fifo : cfg->output;
+	const char *fix = err == -ENOSPC || err == -EDQUOT ? " (free some space or write elsewhere)" :
+			  err == -EFBIG ? " (the file size limit is reached: write elsewhere or raise "
+					  "ulimit -f)" : "";
+
+	if (!path || !strcmp(path, "-"))
+		path = "the standard output";
+	ebc_errbuf(errbuf, len, "cannot write %s: %s%s", path, ebc_strerror(err), fix);
+}
+
 int ebc_session__run(struct ebc_session *c, int fd, volatile sig_atomic_t *stop,
 		     struct ebc_session_result *res, char *errbuf, size_t len)
 {
@@ -927,18 +968,23 @@ int ebc_session__run(struct ebc_session *c, int fd, volatile sig_atomic_t *stop,
 	}
 	if (!err)
 		err = write_statistics(c, res);
-	res->captured = c->written;
+	/* A file cut back after a failed write still gets its statistics if they fit. */
+	else if (err != -EPIPE && !ebc_pcapng__recover(c->out))
+		(void)write_statistics(c, NULL);
+	/* Flushed before counting, so that what the last write lost is known. */
+	n = ebc_pcapng__flush(c->out);
 	if (!err)
-		err = ebc_pcapng__close(c->out);
-	else
-		ebc_pcapng__close(c->out);
+		err = n;
+	for (size_t i = 0; i < c->ntaps; i++)
+		res->captured += delivered(c, &c->taps[i]);
+	ebc_pcapng__close(c->out);
 	c->out = NULL;
 	if (err == -EPIPE) {
 		ebc_info("the reader closed the output: capture stopped");
 		return 0;
 	}
 	if (err)
-		ebc_errbuf(errbuf, len, "cannot write the capture: %s", ebc_strerror(err));
+		write_error(c->cfg, err, errbuf, len);
 	return err;
 }
 

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -30,6 +31,18 @@
 #define NO_VERDICT .verdict_type = -1
 
 static char tmpdir[64];
+
+/*
+ * How many times slower than normal the code runs: EBC_TEST_SLOW, set by
+ * tests/tooling (100 under valgrind, 5 with sanitizers). Scales the timings.
+ */
+static long slowdown(void)
+{
+	const char *s = getenv("EBC_TEST_SLOW");
+	long v = s ? strtol(s, NULL, 10) : 1;
+
+	return v > 0 && v <= 1000 ? v : 1;
+}
 
 static void tmp_path(char *buf, size_t sz, const char *name)
 {
@@ -117,6 +130,7 @@ static void test_constants(void)
 		{ "isb_ifdrop", EBC_PCAPNG_ISB_IFDROP, 5 },
 		{ "isb_filteraccept", EBC_PCAPNG_ISB_FILTERACCEPT, 6 },
 		{ "isb_osdrop", EBC_PCAPNG_ISB_OSDROP, 7 },
+		{ "isb_usrdeliv", EBC_PCAPNG_ISB_USRDELIV, 8 },
 		{ "inbound", EBC_PCAPNG_DIR_INBOUND, 1 },
 		{ "outbound", EBC_PCAPNG_DIR_OUTBOUND, 2 },
 		{ "verdict hw", EBC_PCAPNG_VERDICT_HW, 0 },
@@ -156,7 +170,7 @@ struct wepb {
 struct wisb {
 	uint32_t if_id;
 	uint64_t ts;
-	struct wopt v[8];	/* indexed by option code 2..7 */
+	struct wopt v[9];	/* indexed by option code 2..8 */
 };
 
 struct walk {
@@ -220,7 +234,7 @@ static const struct optrule idb_rules[] = {
 };
 static const struct optrule epb_rules[] = { { 1, -1 }, { 2, 4 }, { 4, 8 }, { 5, 8 }, { 7, 9 }, { 8, 8 } };
 static const struct optrule isb_rules[] = {
-	{ 1, -1 }, { 2, 8 }, { 3, 8 }, { 4, 8 }, { 5, 8 }, { 6, 8 }, { 7, 8 },
+	{ 1, -1 }, { 2, 8 }, { 3, 8 }, { 4, 8 }, { 5, 8 }, { 6, 8 }, { 7, 8 }, { 8, 8 },
 };
 
 static bool opt_allowed(const struct optrule *r, size_t n, uint16_t code, uint16_t len)
@@ -322,7 +336,7 @@ static void isb_opt(struct walk *wk, uint16_t code, const uint8_t *v, uint16_t l
 {
 	struct wisb *s;
 
-	if (wk->n_isb >= WALK_MAX || code < 2 || code > 7)
+	if (wk->n_isb >= WALK_MAX || code < 2 || code > 8)
 		return;
 	s = &wk->isb[wk->n_isb];
 	/* times are two u32 words high first; counters are native u64 */
@@ -535,7 +549,7 @@ static const struct ebc_pcapng_isb eth_isbs[] = {
 
 static const struct ebc_pcapng_isb mixed_isbs[] = {
 	{ .if_id = 2, .ts = T0_US + 10, .starttime = T0_US, .endtime = T0_US + 10, .ifrecv = 9,
-	  .ifdrop = 8, .filteraccept = 7, .osdrop = 6 },
+	  .ifdrop = 8, .filteraccept = 7, .osdrop = 6, .has_usrdeliv = true, .usrdeliv = 1 },
 };
 
 static const struct fixture fixtures[] = {
@@ -604,11 +618,15 @@ static bool check_walk_epb(const struct fixture *fx, size_t i, const struct wepb
 static bool check_walk_isb(const struct fixture *fx, size_t i, const struct wisb *s)
 {
 	const struct ebc_pcapng_isb *x = &fx->isbs[i];
-	const uint64_t want[8] = { 0, 0, x->starttime, x->endtime, x->ifrecv, x->ifdrop,
-				   x->filteraccept, x->osdrop };
+	const uint64_t want[9] = { 0, 0, x->starttime, x->endtime, x->ifrecv, x->ifdrop,
+				   x->filteraccept, x->osdrop, x->usrdeliv };
 	bool ok = s->if_id == x->if_id && s->ts == x->ts;
 
-	for (int c = 2; c <= 7; c++) {
+	if (s->v[8].has != x->has_usrdeliv) {
+		tap_diag("walker: isb %zu isb_usrdeliv is %s", i, s->v[8].has ? "there" : "missing");
+		ok = false;
+	}
+	for (int c = 2; c <= (x->has_usrdeliv ? 8 : 7); c++) {
 		if (!s->v[c].has || s->v[c].v != want[c]) {
 			tap_diag("walker: isb %zu option %d is %s%" PRIu64 ", want %" PRIu64, i, c,
 				 s->v[c].has ? "" : "missing ", s->v[c].v, want[c]);
@@ -923,14 +941,17 @@ static void drain_child(int rfd, const char *out, const struct drain *d)
 		if (n <= 0)
 			break;
 		if (write(ofd, buf, n) != n)
-			_exit(2);
-		total += n;
-		if (d->quit_after && total >= d->quit_after)
-			_exit(0);
+			n = -2;
+		else
+			total += n;
+		if (n < 0 || (d->quit_after && total >= d->quit_after))
+			break;
 		if (d->delay_us)
 			usleep(d->delay_us);
 	}
-	_exit(n < 0 ? 1 : 0);
+	/* freed: valgrind checks a forked child's leaks when it exits */
+	free(buf);
+	_exit(n == -2 ? 2 : n < 0 ? 1 : 0);
 }
 
 /* Forks a reader for a new pipe; returns the write end, or -1. */
@@ -1014,6 +1035,60 @@ static void test_reader_gone(void)
 	tap_ok(reap(pid) == 0 && err == -EPIPE, "reader leaves mid-stream: -EPIPE (%d)", err);
 }
 
+/* Bounded wait (10 s) until the file at path holds at least min bytes. */
+static void wait_file_size(const char *path, off_t min)
+{
+	struct stat st;
+
+	for (int i = 0; i < 10000; i++) {
+		if (stat(path, &st) == 0 && st.st_size >= min)
+			return;
+		usleep(1000);
+	}
+}
+
+/*
+ * SIGKILL while the pipe is full: a pipe takes writes of PIPE_BUF bytes or
+ * less whole or not at all, so what the reader got ends on a block boundary.
+ * Killed at a different moment each round, mostly while blocked in write().
+ */
+static void test_killed_writer(void)
+{
+	struct stream s = { .n_pkts = 1000000, .max_caplen = 1500 };
+	struct drain d = { .chunk = 1000, .delay_us = 20 };
+	struct walk *wk = calloc(1, sizeof(*wk));
+	unsigned rounds = 20, whole = 0, killed = 0;
+	char path[128];
+	pid_t reader, writer;
+	int fd, status;
+
+	tmp_path(path, sizeof(path), "killed.pcapng");
+	for (unsigned i = 0; wk && i < rounds; i++) {
+		unlink(path);	/* wait_file_size must not see the last round's file */
+		fd = spawn_drain(path, &d, &reader);
+		if (fd < 0)
+			break;
+		fflush(stdout);
+		writer = fork();
+		if (writer == 0)
+			_exit(write_stream(fd, &s) ? 1 : 0);
+		close(fd);
+		/* synchronise on the reader having received data, then vary the moment */
+		wait_file_size(path, 4096);
+		usleep(500 * i);
+		kill(writer, SIGKILL);
+		waitpid(writer, &status, 0);
+		killed += WIFSIGNALED(status);
+		reap(reader);
+		whole += walk_file(wk, path) && wk->n_epb > 0;
+	}
+	free(wk);
+	tap_ok(killed == rounds, "SIGKILL: the writer was killed mid-stream in %u of %u rounds",
+	       killed, rounds);
+	tap_ok(whole == rounds, "SIGKILL while writing into a pipe: the reader got whole blocks "
+	       "in %u of %u rounds", whole, rounds);
+}
+
 /* After a write error nothing more reaches the fd, even once it would work. */
 static void test_sticky_error(void)
 {
@@ -1061,6 +1136,8 @@ static void test_eintr(void)
 	struct sigaction sa = { .sa_handler = on_alarm }, old;
 	char path[128];
 	const char *ref = expected_stream("eintr.ref", s);
+	/* valgrind cannot keep up with a signal every 100 us; 10 ms still interrupts */
+	long period = 100 * slowdown();
 	pid_t pid;
 	int fd, err;
 
@@ -1072,14 +1149,144 @@ static void test_eintr(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, &old);
 	n_alarms = 0;
-	set_timer(100);
+	set_timer(period);
 	err = write_stream(fd, &s);
 	set_timer(0);
 	sigaction(SIGALRM, &old, NULL);
 	close(fd);
 	tap_ok(reap(pid) == 0 && err == 0 && same_files(path, ref),
-	       "SIGALRM every 100 us while writing %u packets into a pipe: identical (%d)", s.n_pkts, err);
+	       "SIGALRM every %ld us while writing %u packets into a pipe: identical (%d)", period,
+	       s.n_pkts, err);
 	tap_ok(n_alarms > 10, "the timer did interrupt the writer (%d signals)", (int)n_alarms);
+}
+
+/* ---- a full disk: the file is cut back to its last whole block ---- */
+
+struct trunc_case {
+	const char *what;
+	rlim_t limit;		/* RLIMIT_FSIZE: writes past it fail with EFBIG */
+	size_t bufsize;
+	uint32_t first_big;	/* the packet that crosses the limit is this big (0: small ones) */
+	bool isb_fits;		/* the cut frees room for the statistics for sure */
+};
+
+/*
+ * In a child, under the file size limit: packets until a write fails, then
+ * recover and one statistics block. Exit 0: the write failed with EFBIG, the
+ * writer recovered, and the packets it took less those it says it lost are
+ * the packets in the file; 1: no EFBIG; 2: no recovery; 4: miscounted.
+ */
+static int fill_until_full(int fd, const struct trunc_case *tc)
+{
+	struct ebc_pcapng_opts o = fx_opts;
+	struct rlimit rl = { tc->limit, tc->limit };
+	static uint8_t data[300000];
+	struct ebc_pcapng *w;
+	uint64_t taken = 0, lost = 0;
+	struct walk *wk;
+	char path[128];
+	int err = 0;
+
+	signal(SIGXFSZ, SIG_IGN);
+	if (setrlimit(RLIMIT_FSIZE, &rl))
+		return 3;
+	o.bufsize = tc->bufsize;
+	w = ebc_pcapng__open(fd, &o);
+	for (size_t i = 0; w && i < ARRAY_SIZE(mixed_ifs) && err >= 0; i++)
+		err = ebc_pcapng__add_interface(w, &mixed_ifs[i]);
+	for (unsigned i = 0; w && err >= 0 && i < 100000; i++) {
+		struct ebc_pcapng_pkt p = mixed_pkts[0];
+
+		p.caplen = tc->first_big && i == 10 ? tc->first_big : 1 + (i * 7919u) % 1500;
+		p.len = p.caplen;
+		p.data = data;
+		err = ebc_pcapng__write_epb(w, &p);
+		taken += !err;
+	}
+	if (err != -EFBIG)
+		return 1;
+	if (ebc_pcapng__recover(w) || ebc_pcapng__write_isb(w, &mixed_isbs[0]) < 0)
+		return 2;
+	ebc_pcapng__flush(w);
+	for (uint32_t i = 0; i < ARRAY_SIZE(mixed_ifs); i++)
+		lost += ebc_pcapng__lost(w, i);
+	ebc_pcapng__close(w);
+	wk = calloc(1, sizeof(*wk));
+	tmp_path(path, sizeof(path), "full.pcapng");
+	if (!wk || !walk_file(wk, path) || wk->n_epb + lost != taken) {
+		tap_diag("took %" PRIu64 " packets, lost %" PRIu64 ", file has %u", taken, lost,
+			 wk ? wk->n_epb : 0);
+		free(wk);
+		return 4;
+	}
+	free(wk);
+	return 0;
+}
+
+static void test_truncation(void)
+{
+	static const struct trunc_case cases[] = {
+		{ "4 KiB buffer, limit 10000", 10000, 4096, 0, false },
+		{ "default buffer, limit 100000", 100000, 0, 0, false },
+		{ "odd limit 77777 inside a block", 77777, 1024, 0, false },
+		{ "a block larger than the buffer", 100000, 4096, 300000, true },
+	};
+	struct walk *wk = calloc(1, sizeof(*wk));
+	char path[128];
+	struct stat st;
+	bool walked;
+	pid_t pid;
+	int fd, status;
+
+	for (size_t i = 0; wk && i < ARRAY_SIZE(cases); i++) {
+		const struct trunc_case *tc = &cases[i];
+
+		tmp_path(path, sizeof(path), "full.pcapng");
+		fd = create(path);
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			status = fill_until_full(fd, tc);
+			free(wk);	/* valgrind checks the child's leaks too */
+			_exit(status);
+		}
+		close(fd);
+		status = -1;
+		waitpid(pid, &status, 0);
+		tap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		       "%s: -EFBIG, the writer recovers, packets taken - lost = packets in the "
+		       "file (status 0x%x)", tc->what, status);
+		if (stat(path, &st))
+			st.st_size = -1;
+		tap_ok((rlim_t)st.st_size <= tc->limit && st.st_size > 0,
+		       "%s: the file stays under the limit (%lld bytes)", tc->what,
+		       (long long)st.st_size);
+		walked = walk_file(wk, path);
+		tap_ok(walked && wk->n_idb == ARRAY_SIZE(mixed_ifs) && wk->n_epb > 0,
+		       "%s: whole blocks only (%u packets, %u statistics)", tc->what, wk->n_epb,
+		       wk->n_isb);
+		if (tc->isb_fits)
+			tap_ok(wk->n_isb == 1, "%s: the statistics block fits in the room freed",
+			       tc->what);
+	}
+	free(wk);
+
+	fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		tap_skip("no /dev/full", "a writer that failed on a device stays failed");
+		return;
+	}
+	{
+		struct ebc_pcapng *w = ebc_pcapng__open(fd, NULL);
+
+		tap_ok(w && ebc_pcapng__recover(w) == 0, "recover without an error: 0");
+		tap_ok(w && ebc_pcapng__add_interface(w, &eth_ifs[0]) == 0 &&
+		       ebc_pcapng__flush(w) == -ENOSPC && ebc_pcapng__recover(w) == -ENOSPC &&
+		       ebc_pcapng__flush(w) == -ENOSPC,
+		       "/dev/full cannot be cut back: recover returns -ENOSPC and the error stays");
+		ebc_pcapng__close(w);
+	}
+	close(fd);
 }
 
 /* ---- argument checks ---- */
@@ -1157,6 +1364,8 @@ int main(void)
 	test_slow_pipe();
 	test_reader_gone();
 	test_sticky_error();
+	test_killed_writer();
+	test_truncation();
 	test_eintr();
 	cleanup_tmpdir();
 	return tap_done();
