@@ -673,9 +673,16 @@ static const char *list_words(char *buf, size_t len, const struct ebc_word *word
 	return buf;
 }
 
+/* Blanks, signs, a base or a unit: say what the option takes, with its range. */
 static int not_a_number(enum opt_id id, const char *s, char *errbuf, size_t len)
 {
-	return fail(errbuf, len, "invalid value \"%s\" for --%s: not a number", s, opts[id].name);
+	const struct ebc_opt *o = &opts[id];
+
+	if (o->max == ULLONG_MAX)
+		return fail(errbuf, len, "invalid value \"%s\" for --%s: expected a number of at least %llu",
+			    s, o->name, o->min);
+	return fail(errbuf, len, "invalid value \"%s\" for --%s: expected a %s from %llu to %llu",
+		    s, o->name, (o->flags & F_POW2) ? "power of two" : "number", o->min, o->max);
 }
 
 static int out_of_range(enum opt_id id, const char *s, char *errbuf, size_t len)
@@ -1253,7 +1260,7 @@ static int check_standalone(int argc, char **argv, struct ebc_config *cfg,
 			    const struct parse_state *st, char *errbuf, size_t len)
 {
 	const char *dev = cfg->device;
-	char names[160];
+	char names[160], sp[32], sp2[32];
 	int err;
 
 	for (int id = 0; id < O__MAX; id++)
@@ -1269,6 +1276,11 @@ static int check_standalone(int argc, char **argv, struct ebc_config *cfg,
 		    st->seen[O_READ] ? EBC_MODE_REPLAY : EBC_MODE_CAPTURE;
 	if (st->seen[O_DUMP] + st->seen[O_DUMP_C] + st->seen[O_READ] > 1)
 		return fail(errbuf, len, "-d, --dump-c and -r do different things; keep one");
+	/* A listing goes to standard output: a -w FILE would silently stay empty. */
+	if (st->seen[O_WRITE] && (cfg->mode == EBC_MODE_DUMP || cfg->mode == EBC_MODE_DUMP_C))
+		return fail(errbuf, len, "%s prints the filter on standard output; drop %s %s",
+			    spelling(st, cfg->mode == EBC_MODE_DUMP ? O_DUMP : O_DUMP_C, sp, sizeof(sp)),
+			    spelling(st, O_WRITE, sp2, sizeof(sp2)), st->raw[O_WRITE]);
 	if (st->seen[O_HOOK] && cfg->mode != EBC_MODE_REPLAY)
 		return fail(errbuf, len, "--hook goes with -r FILE; drop --hook %s", st->raw[O_HOOK]);
 	if (cfg->mode == EBC_MODE_REPLAY && st->raw[O_INTERFACE])
@@ -1647,15 +1659,13 @@ static void help_option(FILE *out, enum opt_id id)
 
 	extra[0] = '\0';
 	if (o->alt)
-		n = snprintf(extra, sizeof(extra), "standalone: %s", o->alt);
+		snprintf(extra, sizeof(extra), "standalone: %s", o->alt);
 	else if (o->arg == ARG_UINT && o->max != ULLONG_MAX)
-		n = snprintf(extra, sizeof(extra), "%llu" NBSP "to" NBSP "%llu", o->min, o->max);
+		snprintf(extra, sizeof(extra), "%llu" NBSP "to" NBSP "%llu", o->min, o->max);
 	else if (o->arg == ARG_ENUM)
 		join_words(extra, sizeof(extra), o->words, ", ");
 	else if (o->arg == ARG_SET)
 		list_words(extra, sizeof(extra), o->words);
-	else
-		n = 0;
 	if (o->def && !(o->flags & F_SELECT)) {
 		n = (int)strlen(extra);
 		snprintf(extra + n, sizeof(extra) - n, "%sdefault" NBSP "%s", n ? "; " : "", o->def);

@@ -2,6 +2,8 @@
 /* What the back ends share: reusing the run's maps and splicing the filter before load. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <bpf/libbpf.h>
 #include <linux/filter.h>
 #include "hook.h"
@@ -116,4 +118,31 @@ void ebc_hook__xlate_opts(enum ebc_tap_kind kind, struct ebc_xlate_opts *opts)
 	*opts = (struct ebc_xlate_opts){ .mode = EBC_XLATE_DIRECT };
 	opts->anc_mask = xdp ? common : common | skb;
 	opts->hook_name = xdp ? "xdp" : kind == EBC_TAP_TRACE ? "trace" : "tc";
+}
+
+void ebc_hook__filter_error(const struct ebc_config *cfg, int dlt,
+			    const struct ebc_xlate_opts *opts, const char *tc_fix, char *errbuf,
+			    size_t len)
+{
+	struct ebc_ebpf_prog scratch = { 0 };
+	struct ebc_xlate_opts tc;
+	char why[256], what[160], scratch_err[8];
+	bool tc_can;
+
+	/* "... is not available at the xdp hook" reads "... there" after our prefix. */
+	snprintf(why, sizeof(why), "%s", errbuf);
+	snprintf(what, sizeof(what), " at the %s hook", opts->hook_name);
+	if (strlen(why) > strlen(what) && !strcmp(why + strlen(why) - strlen(what), what))
+		strcpy(why + strlen(why) - strlen(what), " there");
+	if (cfg->cbpf_file)
+		snprintf(what, sizeof(what), "--cbpf %s", cfg->cbpf_file);
+	else
+		snprintf(what, sizeof(what), "the capture filter \"%s\"", cfg->filter);
+	ebc_hook__xlate_opts(EBC_TAP_TC, &tc);
+	tc_can = strcmp(opts->hook_name, tc.hook_name) &&
+		 !ebc_xlate__source(cfg->filter, cfg->cbpf_file, dlt, cfg->snaplen, &tc, &scratch,
+				    scratch_err, sizeof(scratch_err));
+	ebc_ebpf_prog__free(&scratch);
+	ebc_errbuf(errbuf, len, "cannot run %s at the %s hook: %s%s%s%s", what, opts->hook_name,
+		   why, tc_can ? " (" : "", tc_can ? tc_fix : "", tc_can ? ", where it is available)" : "");
 }

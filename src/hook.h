@@ -97,6 +97,16 @@ extern const struct ebc_hook_ops ebc_hook_xdpprog_ops;
 /* How the filter is translated for a hook family: the ancillary data it can answer. */
 void ebc_hook__xlate_opts(enum ebc_tap_kind kind, struct ebc_xlate_opts *opts);
 
+/*
+ * A filter libpcap compiles that the hook of opts cannot run (XDP has no
+ * packet type, mark or hash yet): errbuf holds the translator's reason; it
+ * becomes a sentence naming the filter and the hook, with tc_fix (e.g.
+ * "capture with -i tc:DEV") when the tc hook can run it.
+ */
+void ebc_hook__filter_error(const struct ebc_config *cfg, int dlt,
+			    const struct ebc_xlate_opts *opts, const char *tc_fix, char *errbuf,
+			    size_t len);
+
 /* The fix to suggest when the kernel refuses us: privileges or a missing feature. */
 const char *ebc_hook__hint(int err);
 

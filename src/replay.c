@@ -74,8 +74,11 @@ static int open_input(struct replay *r, char *errbuf, size_t len)
 	r->in = pcap_open_offline_with_tstamp_precision(r->cfg->input, PCAP_TSTAMP_PRECISION_NANO,
 							 perr);
 	if (!r->in) {
-		ebc_errbuf(errbuf, len, "cannot read %s: %s", r->cfg->input,
-			   pcap_reason(perr, r->cfg->input));
+		const char *why = pcap_reason(perr, r->cfg->input);
+
+		ebc_errbuf(errbuf, len, "cannot read %s: %s%s", r->cfg->input, why,
+			   strcmp(why, "unknown file format") ? "" :
+			   " (-r reads pcap and pcapng files)");
 		return -EINVAL;
 	}
 	dlt = pcap_datalink(r->in);
@@ -108,10 +111,14 @@ static int compile_filter(struct replay *r, char *errbuf, size_t len)
 		[EBC_REPLAY_TRACE] = EBC_TAP_TRACE,
 	};
 	struct ebc_xlate_opts opts;
+	int dlt = r->l3 ? DLT_RAW : DLT_EN10MB, err;
 
 	ebc_hook__xlate_opts(kinds[r->cfg->hook], &opts);
-	return ebc_xlate__source(r->cfg->filter, r->cfg->cbpf_file, r->l3 ? DLT_RAW : DLT_EN10MB,
-				 r->cfg->snaplen, &opts, &r->filter, errbuf, len);
+	err = ebc_xlate__source(r->cfg->filter, r->cfg->cbpf_file, dlt, r->cfg->snaplen, &opts,
+				&r->filter, errbuf, len);
+	if (err == -EOPNOTSUPP)
+		ebc_hook__filter_error(r->cfg, dlt, &opts, "replay with --hook tc", errbuf, len);
+	return err;
 }
 
 /* The ring callback: a record of the packet just run. */

@@ -66,7 +66,7 @@ printf '4,32 0 0 4294963220,21 0 1 0,6 0 0 65535,6 0 0 0\n' >"$TEST_TMP/mark.bpf
 printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x01\x00\x00\x00' >"$TEST_TMP/empty.pcap"
 "$EBPFCAP" -r "$TEST_TMP/empty.pcap" --hook xdp --cbpf "$TEST_TMP/mark.bpf" -w "$TEST_TMP/o.pcapng" 2>"$TEST_TMP/err"
 is "$?" 1 "--cbpf with SKF_AD_MARK at XDP: exit 1"
-is "$(cat "$TEST_TMP/err")" "ebpfcap: instruction 0: ancillary load SKF_AD_MARK is not available at the xdp hook" \
+is "$(cat "$TEST_TMP/err")" "ebpfcap: cannot run --cbpf $TEST_TMP/mark.bpf at the xdp hook: instruction 0: ancillary load SKF_AD_MARK is not available there (replay with --hook tc, where it is available)" \
 	"--cbpf with SKF_AD_MARK at XDP: one line naming the load and the hook"
 "$EBPFCAP" -d --cbpf "$TEST_TMP/vlan.bpf" "udp" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
 is "$?" 1 "--cbpf and an expression: exit 1"

@@ -50,7 +50,8 @@ need_root() {
 
 # bpffs and tracefs where the loader expects them.
 mount_fs() {
-	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+	# By type: /sys/fs/bpf may be a mount point of sysfs itself, with no bpffs on it.
+	[ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" = bpf_fs ] || mount -t bpf bpf /sys/fs/bpf
 	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || true
 }
 

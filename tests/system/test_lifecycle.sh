@@ -33,9 +33,9 @@ expect_fail "ebpfcap: invalid capture filter \"ip and (\": can't parse filter ex
 ok "$([ ! -e "$out" ]; echo $?)" "bad input leaves no output file"
 expect_fail "ebpfcap: snaplen 0 out of range (1 to 262144)" "snaplen 0" -i tc:va -s 0 -w "$out"
 expect_fail "ebpfcap: snaplen 262145 out of range (1 to 262144)" "snaplen 262145" -i tc:va -s 262145 -w "$out"
-expect_fail "ebpfcap: invalid value \"10x\" for --count: not a number" "junk after a number" -i tc:va -c 10x
+expect_fail "ebpfcap: invalid value \"10x\" for --count: expected a number of at least 1" "junk after a number" -i tc:va -c 10x
 expect_fail "ebpfcap: xdp captures ingress only; drop -Q out" "contradictory options" -i xdp:va -Q out
-expect_fail "ebpfcap: cannot open /nonexistent/x.pcapng for writing: No such file or directory" \
+expect_fail "ebpfcap: cannot open /nonexistent/x.pcapng for writing: No such file or directory (create the directory first)" \
 	"unwritable output" -i tc:va -w /nonexistent/x.pcapng
 
 # Without privileges: the first BPF call fails, and the message names the fix.
