@@ -21,6 +21,7 @@
 #include "kbtf.h"
 #include "log.h"
 #include "options.h"
+#include "privs.h"
 #include "replay.h"
 #include "xlate.h"
 #include "xlate_dump.h"
@@ -42,6 +43,8 @@ static void install_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 	/* A reader that goes away shows up as EPIPE from write(). */
 	signal(SIGPIPE, SIG_IGN);
+	/* A file at ulimit -f is a write error (EFBIG) to report, not a reason to die. */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -74,6 +77,7 @@ static int list_tracepoints(const char ***names, size_t *n, char **storage)
 	*names = calloc(*storage ? ntps : ARRAY_SIZE(usual_tracepoints), sizeof(**names));
 	if (!*names) {
 		free(*storage);
+		*storage = NULL;	/* the caller frees it too */
 		free(tps);
 		return -ENOMEM;
 	}
@@ -193,14 +197,27 @@ out:
 	return err;
 }
 
-/* The GUI's validation call: exit 0, and one line on stdout when the filter is invalid. */
+/*
+ * The GUI's validation call: exit 0, and one line on stdout when the filter is
+ * invalid. Checked as the capture would run it: at the interface's hook (XDP
+ * has no packet type, tc has), in user space only for the sockets tap.
+ */
 static int check_filter(const struct ebc_config *cfg)
 {
+	struct ebc_cbpf_prog cbpf = { 0 };
 	struct ebc_ebpf_prog prog = { 0 };
-	char err[512];
+	struct ebc_xlate_opts xo;
+	char err[512] = "";
+	int ret;
 
-	if (ebc_xlate__expr(cfg->filter, 1 /* DLT_EN10MB */, cfg->snaplen, &prog, err, sizeof(err)))
-		printf("%s\n", err);
+	ebc_hook__xlate_opts(cfg->kind, &xo);
+	ret = ebc_filter__compile(cfg->filter, 1 /* DLT_EN10MB */, cfg->snaplen, &cbpf, err,
+				  sizeof(err));
+	if (!ret && cfg->kind != EBC_TAP_SOCKETS)
+		ret = ebc_xlate(&cbpf, &xo, &prog, err, sizeof(err));
+	if (ret)
+		printf("%s\n", err[0] ? err : ebc_strerror(ret));
+	ebc_cbpf_prog__free(&cbpf);
 	ebc_ebpf_prog__free(&prog);
 	return 0;
 }
@@ -299,6 +316,24 @@ static int list_taps(void)
 	return 0;
 }
 
+/* What to do about an output that cannot be opened; fifo: Wireshark's --fifo. */
+static const char *output_hint(int err, bool fifo)
+{
+	switch (err) {
+	case -ENOENT:
+		return fifo ? " (check --fifo: Wireshark creates the FIFO before it starts ebpfcap)" :
+		       " (create the directory first)";
+	case -EACCES:
+	case -EPERM:
+	case -EROFS:
+		return " (write into a directory you can write to)";
+	case -EISDIR:
+		return " (give a file name, not a directory)";
+	default:
+		return "";
+	}
+}
+
 static int open_output(const struct ebc_config *cfg, char *errbuf, size_t len)
 {
 	const char *path = cfg->extcap ? cfg->fifo : cfg->output;
@@ -315,9 +350,12 @@ static int open_output(const struct ebc_config *cfg, char *errbuf, size_t len)
 	/* A FIFO is opened as it is; a file is created or truncated. */
 	fd = open(path, cfg->extcap ? O_WRONLY | O_CLOEXEC :
 		  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		ebc_errbuf(errbuf, len, "cannot open %s for writing: %s", path, ebc_strerror(-errno));
-	return fd < 0 ? -errno : fd;
+	if (fd < 0) {
+		fd = -errno;
+		ebc_errbuf(errbuf, len, "cannot open %s for writing: %s%s", path, ebc_strerror(fd),
+			   output_hint(fd, cfg->extcap));
+	}
+	return fd;
 }
 
 static int run_capture(const struct ebc_config *cfg)
@@ -382,6 +420,7 @@ static void release_fifo(int argc, char **argv)
 	int fd;
 
 	for (int i = 1; i < argc && !fifo; i++) {
+		/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): argv[i] is set for i < argc */
 		if (!strcmp(argv[i], "--fifo") && i + 1 < argc)
 			fifo = argv[i + 1];
 		else if (!strncmp(argv[i], "--fifo=", 7))
@@ -400,6 +439,8 @@ int main(int argc, char **argv)
 	char err[512] = "";
 	int ret;
 
+	if (ebc_privs__init())
+		return 1;
 	ret = ebc_options__parse(argc, argv, &cfg, err, sizeof(err));
 	if (ret) {
 		release_fifo(argc, argv);
@@ -407,8 +448,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (ebc_log__init(cfg.log_file, cfg.log_level, !cfg.extcap)) {
+		ret = -errno;
+		if (cfg.extcap && cfg.mode == EBC_MODE_CAPTURE)
+			release_fifo(argc, argv);
 		ebc_err("cannot open log file %s: %s (check --log-file)", cfg.log_file,
-			ebc_strerror(-errno));
+			ebc_strerror(ret));
 		return 1;
 	}
 	ebc_log__bridge_libbpf();

@@ -23,11 +23,13 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <linux/magic.h>
 #include <glib.h>
 #include <bpf/btf.h>
 #include "kbtf.h"
 #include "log.h"
+#include "privs.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -345,6 +347,9 @@ static const char *kbtf_group(struct ebc_kbtf *k, const char *name)
 	int err;
 
 	if (!k->groups) {
+		/* tracefs is root's only. */
+		bool raised = ebc_privs__raise(CAP_DAC_READ_SEARCH);
+
 		k->groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 		if (k->tracefs)
 			k->have_tracefs = !scan_events(k->groups, k->tracefs);
@@ -352,6 +357,7 @@ static const char *kbtf_group(struct ebc_kbtf *k, const char *name)
 			ebc_debug("no tracefs, tracepoint groups unknown: %s", ebc_strerror(err));
 		else
 			k->have_tracefs = !scan_events(k->groups, tracefs);
+		ebc_privs__restore(CAP_DAC_READ_SEARCH, raised);
 	}
 	group = g_hash_table_lookup(k->groups, name);
 	return group ?: "";
@@ -613,7 +619,8 @@ int ebc_kbtf__skb_tracepoints(struct ebc_kbtf *k, struct ebc_tp_info **list, siz
 		free(arr);
 		return err;
 	}
-	qsort(arr, cnt, sizeof(*arr), cmp_tp);
+	if (cnt)	/* qsort's base must not be NULL */
+		qsort(arr, cnt, sizeof(*arr), cmp_tp);
 	*list = arr;
 	*n = cnt;
 	return 0;
@@ -808,7 +815,9 @@ static int build_reasons(struct ebc_kbtf *k)
 		err = scan_sub_reasons(k, k->btf, 1);
 	if (!err)
 		err = scan_modules_reasons(k);
-	qsort(k->sub_reasons, k->nsub_reasons, sizeof(*k->sub_reasons), cmp_sub_reason);
+	/* qsort's base must not be NULL, even for no elements */
+	if (k->nsub_reasons)
+		qsort(k->sub_reasons, k->nsub_reasons, sizeof(*k->sub_reasons), cmp_sub_reason);
 	return err;
 }
 
@@ -954,14 +963,20 @@ int ebc_ksyms__load_file(const char *path, struct ebc_ksyms **out)
 		ebc_ksyms__free(s);
 		return err;
 	}
-	qsort(s->syms, s->n, sizeof(*s->syms), cmp_ksym);
+	if (s->n)	/* qsort's base must not be NULL */
+		qsort(s->syms, s->n, sizeof(*s->syms), cmp_ksym);
 	*out = s;
 	return 0;
 }
 
 int ebc_ksyms__load(struct ebc_ksyms **out)
 {
-	return ebc_ksyms__load_file("/proc/kallsyms", out);
+	/* With perf_event_paranoid > 1 or kptr_restrict, only CAP_SYSLOG sees the addresses. */
+	bool raised = ebc_privs__raise(CAP_SYSLOG);
+	int err = ebc_ksyms__load_file("/proc/kallsyms", out);
+
+	ebc_privs__restore(CAP_SYSLOG, raised);
+	return err;
 }
 
 void ebc_ksyms__free(struct ebc_ksyms *s)

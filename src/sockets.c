@@ -17,12 +17,14 @@
 #include <netinet/in.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/capability.h>
 #include <linux/types.h>
 #include "capture.h"
 #include "hook.h"
 #include "log.h"
 #include "loop.h"
 #include "pcapng.h"
+#include "privs.h"
 #include "record.h"
 #include "sockets.h"
 #include "synth.h"
@@ -131,15 +133,23 @@ static int attach_all(struct ebc_sockets *s, char *errbuf, size_t len)
 	bpf_object__for_each_program(prog, s->skel->obj) {
 		const char *tp = bpf_program__section_name(prog) + strlen("tracepoint/");
 		struct bpf_link *link;
+		bool raised;
 
 		if (s->nlinks >= MAX_LINKS)
 			return -E2BIG;
+		/* libbpf reads the tracepoint's id from tracefs, which is root's only. */
+		raised = ebc_privs__raise(CAP_DAC_READ_SEARCH);
 		link = bpf_program__attach(prog);
+		ebc_privs__restore(CAP_DAC_READ_SEARCH, raised);
 		if (!link) {
 			err = -errno;
 			if (err == -ENOENT)
 				ebc_errbuf(errbuf, len, "cannot attach to tracepoint %s: this kernel "
 					   "has no syscall tracepoints (CONFIG_FTRACE_SYSCALLS)", tp);
+			else if (err == -EACCES && getuid())
+				ebc_errbuf(errbuf, len, "cannot attach to tracepoint %s: %s (tracefs "
+					   "is readable by root only: grant CAP_DAC_READ_SEARCH, see "
+					   "README \"Running without root\")", tp, ebc_strerror(err));
 			else
 				ebc_errbuf(errbuf, len, "cannot attach to tracepoint %s: %s (%s)", tp,
 					   ebc_strerror(err), ebc_hook__hint(err));
