@@ -103,7 +103,8 @@ static int xdp_load(struct ebc_tap *tap, const struct ebc_tap_load *ld, char *er
 	tap->priv = p;
 	p->skel = xdp_bpf__open();
 	if (!p->skel) {
-		err = -errno;
+		/* never 0: the caller would go on with no program */
+		err = errno > 0 ? -errno : -ENOMEM;
 		ebc_errbuf(errbuf, len, "cannot open the XDP capture program: %s", ebc_strerror(err));
 		goto fail;
 	}

@@ -63,6 +63,9 @@ int ebc_ifaces__list(struct ebc_iface **out, size_t *n)
 	struct ebc_iface *list = NULL, *tmp;
 	size_t cnt = 0;
 
+	/* defined on every path: a caller may read them after an error */
+	*out = NULL;
+	*n = 0;
 	if (getifaddrs(&ifap))
 		return -errno;
 	for (ifa = ifap; ifa; ifa = ifa->ifa_next) {
@@ -78,7 +81,8 @@ int ebc_ifaces__list(struct ebc_iface **out, size_t *n)
 		iface_from_ifaddr(&list[cnt++], ifa);
 	}
 	freeifaddrs(ifap);
-	qsort(list, cnt, sizeof(*list), cmp_ifindex);
+	if (cnt)	/* qsort's base must not be NULL */
+		qsort(list, cnt, sizeof(*list), cmp_ifindex);
 	*out = list;
 	*n = cnt;
 	return 0;

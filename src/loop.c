@@ -20,8 +20,9 @@ int ebc_loop__run(const struct ebc_loop *l, volatile sig_atomic_t *stop)
 
 	while (!*stop && !*l->count_reached) {
 		n = l->poll(l->ctx, 100);
-		if (*l->write_err)
-			return *l->write_err;
+		err = *l->write_err;
+		if (err)
+			return err;
 		if (n < 0 && n != -EINTR && n != EBC_LOOP_STOP_COUNT)
 			return n;
 		if (ebc_loop__clock_ns(CLOCK_MONOTONIC) >= next_stats) {
