@@ -2,26 +2,10 @@
 # The translator's libFuzzer target for a bounded time (FUZZ_SECONDS, default
 # 20): random valid classic programs and packets, the translation run in the
 # interpreter against libpcap's bpf_filter(); any difference aborts.
-. "$(dirname "$0")/../lib/common.sh"
-CLANG=${CLANG:-clang}
-command -v "$CLANG" >/dev/null || skip_all "needs clang"
-TEST_TMP=$(mktemp -d /tmp/ebpfcap-fuzz.XXXXXX)
-trap 'rm -rf "$TEST_TMP"' EXIT
-seconds=${FUZZ_SECONDS:-20}
+. "$(dirname "$0")/fuzz_lib.sh"
 
-"$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-include "$top_builddir/autoconfig.h" -I"$top_srcdir/src" -I"$top_srcdir/bpf" \
-	-I"$top_srcdir/tests/unit" "$top_srcdir/tests/fuzz/fuzz_xlate.c" "$top_srcdir/src/xlate.c" "$top_srcdir/src/filter.c" \
-	"$top_srcdir/src/log.c" "$top_srcdir/tests/unit/ebpf_interp.c" -lpcap -lbpf \
-	-o "$TEST_TMP/fuzz_xlate" >"$TEST_TMP/build.log" 2>&1 ||
-	{ grep -q 'fuzzer' "$TEST_TMP/build.log" && skip_all "clang has no libFuzzer runtime (apt-get install libclang-rt-dev)"; cat "$TEST_TMP/build.log"; ok 1 "fuzzer builds"; done_testing; exit 1; }
-ok 0 "the fuzz target builds with ASan and UBSan"
-mkdir -p "$TEST_TMP/corpus"
-"$TEST_TMP/fuzz_xlate" -max_total_time="$seconds" -max_len=512 -print_final_stats=1 \
-	"$TEST_TMP/corpus" >"$TEST_TMP/run.log" 2>&1
-status=$?
-runs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$TEST_TMP/run.log")
-is "$status" 0 "no mismatch, crash or sanitizer report in ${seconds}s (${runs:-?} runs)"
-[ "$status" -eq 0 ] || tail -30 "$TEST_TMP/run.log" | sed 's/^/# /'
-ok "$([ "${runs:-0}" -gt 1000 ]; echo $?)" "the fuzzer ran more than 1000 inputs"
+fuzz_build fuzz_xlate -include "$top_builddir/autoconfig.h" -I"$top_srcdir/src" -I"$top_srcdir/bpf" \
+	-I"$top_srcdir/tests/unit" "$top_srcdir/tests/fuzz/fuzz_xlate.c" "$top_srcdir/src/xlate.c" \
+	"$top_srcdir/src/filter.c" "$top_srcdir/src/log.c" "$top_srcdir/tests/unit/ebpf_interp.c" -lpcap -lbpf
+fuzz_run fuzz_xlate "mismatch, crash or sanitizer report" -max_len=512
 done_testing
