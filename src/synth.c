@@ -20,10 +20,12 @@ struct conn {
 	uint32_t seq_out;	/* local -> remote */
 	uint32_t seq_in;	/* remote -> local */
 	bool fin_in;
+	bool peer_traced;	/* the other end was traced: its writes show what we read */
 };
 
 struct ebc_synth {
 	GHashTable *conns;	/* &conn->key -> conn */
+	GHashTable *flows;	/* &conn->f -> conn: finds the other end of a connection */
 	ebc_synth_emit_fn emit;
 	void *ctx;
 };
@@ -160,6 +162,18 @@ size_t ebc_synth__frame(uint8_t *buf, const struct ebc_synth_flow *f, bool out, 
 	return hdr;
 }
 
+static uint32_t isn(const struct ebc_synth_flow *f, bool out);
+
+static guint flow_hash(gconstpointer f)
+{
+	return isn(f, true);
+}
+
+static gboolean flow_equal(gconstpointer a, gconstpointer b)
+{
+	return !memcmp(a, b, sizeof(struct ebc_synth_flow));
+}
+
 struct ebc_synth *ebc_synth__new(ebc_synth_emit_fn emit, void *ctx)
 {
 	struct ebc_synth *s = calloc(1, sizeof(*s));
@@ -167,6 +181,7 @@ struct ebc_synth *ebc_synth__new(ebc_synth_emit_fn emit, void *ctx)
 	if (!s)
 		return NULL;
 	s->conns = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, free);
+	s->flows = g_hash_table_new(flow_hash, flow_equal);
 	s->emit = emit;
 	s->ctx = ctx;
 	return s;
@@ -176,6 +191,7 @@ void ebc_synth__free(struct ebc_synth *s)
 {
 	if (!s)
 		return;
+	g_hash_table_destroy(s->flows);
 	g_hash_table_destroy(s->conns);
 	free(s);
 }
@@ -221,13 +237,23 @@ static uint32_t isn(const struct ebc_synth_flow *f, bool out)
  * two views then number the same bytes alike, and Wireshark sees one stream
  * with its segments twice (as retransmissions), not two that conflict.
  */
-static void conn_reset(struct conn *c, uint64_t key, const struct ebc_synth_flow *f)
+static void flow_forget(struct ebc_synth *s, struct conn *c)
 {
+	if (g_hash_table_lookup(s->flows, &c->f) == c)
+		g_hash_table_remove(s->flows, &c->f);
+}
+
+static void conn_reset(struct ebc_synth *s, struct conn *c, uint64_t key,
+		       const struct ebc_synth_flow *f)
+{
+	flow_forget(s, c);
 	c->key = key;
 	c->f = *f;
+	g_hash_table_replace(s->flows, &c->f, c);
 	c->seq_out = isn(f, true);
 	c->seq_in = isn(f, false);
 	c->fin_in = false;
+	c->peer_traced = false;
 }
 
 static struct conn *conn_get(struct ebc_synth *s, uint64_t key)
@@ -265,9 +291,21 @@ static int conn_open(struct ebc_synth *s, uint64_t key, const struct ebc_synth_f
 		c->key = key;
 		g_hash_table_insert(s->conns, &c->key, c);
 	}
-	conn_reset(c, key, f);
+	conn_reset(s, c, key, f);
 	*out = c;
 	return handshake(s, c, active);
+}
+
+/* The connection of the other end of flow f, when that end is traced too; or NULL. */
+static struct conn *other_end(struct ebc_synth *s, const struct ebc_synth_flow *f)
+{
+	struct ebc_synth_flow m = *f;
+
+	memcpy(m.laddr, f->raddr, sizeof(m.laddr));
+	memcpy(m.raddr, f->laddr, sizeof(m.raddr));
+	m.lport = f->rport;
+	m.rport = f->lport;
+	return g_hash_table_lookup(s->flows, &m);
 }
 
 static struct ebc_synth_flow unmapped(const struct ebc_synth_flow *f)
@@ -319,6 +357,18 @@ int ebc_synth__data(struct ebc_synth *s, uint64_t key, const struct ebc_synth_fl
 	n = conn_open(s, key, &u, u.lport > u.rport, false, &c);
 	if (n < 0)
 		return n;
+	/*
+	 * Both ends traced (client and server on this host): the sender's write
+	 * already showed these bytes, with its own segment boundaries. A second
+	 * copy cut differently would overlap them, which Wireshark's reassembly
+	 * reports as an error; the read only moves the sequence on.
+	 */
+	if (!out && !c->peer_traced)
+		c->peer_traced = other_end(s, &u) != NULL;
+	if (!out && c->peer_traced) {
+		c->seq_in += len;
+		return n;
+	}
 	if (caplen > len)
 		caplen = len;
 	do {
@@ -355,7 +405,7 @@ int ebc_synth__eof(struct ebc_synth *s, uint64_t key, const struct ebc_synth_flo
 int ebc_synth__close(struct ebc_synth *s, uint64_t key, const struct ebc_synth_flow *f)
 {
 	struct ebc_synth_flow u = unmapped(f);
-	struct conn *c = conn_get(s, key);
+	struct conn *c = conn_get(s, key), *peer;
 	int n, err;
 
 	/* Closing a connection never seen carrying anything: nothing to show. */
@@ -366,6 +416,11 @@ int ebc_synth__close(struct ebc_synth *s, uint64_t key, const struct ebc_synth_f
 	/* The peer acknowledges the FIN when it has sent its own. */
 	if (!err && c->fin_in)
 		err = segment(s, c, false, EBC_TCP_ACK, NULL, 0, 0);
+	/* What the other end reads after this close was shown by our writes. */
+	peer = other_end(s, &c->f);
+	if (peer)
+		peer->peer_traced = true;
+	flow_forget(s, c);
 	g_hash_table_remove(s->conns, &key);
 	return err ? err : n;
 }

@@ -82,7 +82,9 @@ int ebc_synth__open(struct ebc_synth *s, uint64_t key, const struct ebc_synth_fl
  * EBC_SYNTH_SEG_MAX advancing that direction's sequence number by len, or
  * one UDP datagram. A TCP connection not seen opening (or whose key now has
  * other addresses) gets a handshake first, the side with the higher port
- * taken as the one that connected.
+ * taken as the one that connected. A read on a connection whose other end is
+ * traced too (the mirrored flow has, or had, a connection) emits nothing: the
+ * other end's write showed those bytes; the read only advances the sequence.
  */
 int ebc_synth__data(struct ebc_synth *s, uint64_t key, const struct ebc_synth_flow *f, bool out,
 		    const void *payload, size_t caplen, size_t len);

@@ -139,17 +139,36 @@ is "$(fields "$ONE" -Y 'tcp.flags.fin == 1' -e tcp.srcport | xargs)" "8080" "the
 # that --comm selects it alone.
 ln -s "$("$PY" -c "import os, sys; print(os.path.realpath(sys.executable))")" "$TEST_TMP/ebc-sockpy"
 cat >"$TEST_TMP/syscalls.py" <<'PY'
-import os, socket
+import os, socket, subprocess, sys
 a = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); a.bind(("2001:2::1", 0))
 b = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); b.bind(("2001:2::1", 0))
 b.sendto(b"sendto-datagram", a.getsockname()); a.recvfrom(100)
 b.sendmsg([b"seg1-", b"seg2"], [], 0, a.getsockname()); a.recvmsg(100)
+# TCP with a peer in another process (python by its own name, not selected):
+# both ends traced would show each byte once, from the write.
+PEER = r"""
+import socket, sys
 l = socket.socket(); l.bind(("198.18.0.1", 0)); l.listen()
-c = socket.create_connection(l.getsockname()); s, _ = l.accept()
-os.writev(c.fileno(), [b"vec-a ", b"vec-b ", b"vec-c"]); os.readv(s.fileno(), [bytearray(64)])
-c.sendmsg([b"msg1 ", b"msg2"]); s.recvmsg(100)
-os.write(s.fileno(), b"plain write"); os.read(c.fileno(), 100)
-c.close(); s.recv(10); s.close()
+print(l.getsockname()[1], flush=True)
+port = int(sys.stdin.readline())
+a, _ = l.accept(); got = b""
+while len(got) < 26: got += a.recv(100)
+a.sendall(b"reply"); a.recv(10); a.close()
+k = socket.create_connection(("198.18.0.1", port)); k.sendall(b"to-readv"); got = b""
+while len(got) < 11: got += k.recv(100)
+k.sendall(b"to-recvmsg"); k.close()
+"""
+peer = subprocess.Popen([os.path.realpath(sys.executable), "-c", PEER], stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE)
+port = int(peer.stdout.readline())
+l = socket.socket(); l.bind(("198.18.0.1", 0)); l.listen()
+peer.stdin.write(b"%d\n" % l.getsockname()[1]); peer.stdin.flush()
+c = socket.create_connection(("198.18.0.1", port))
+os.writev(c.fileno(), [b"vec-a ", b"vec-b ", b"vec-c"]); c.sendmsg([b"msg1 ", b"msg2"])
+os.read(c.fileno(), 100); c.close()
+s, _ = l.accept()
+os.readv(s.fileno(), [bytearray(64)]); os.write(s.fileno(), b"plain write")
+s.recvmsg(100); s.recv(10); s.close(); peer.wait()
 PY
 SYS=$TEST_TMP/syscalls.pcapng
 start_capture "$SYS" --comm ebc-sockpy
@@ -165,7 +184,8 @@ is "$(fields "$SYS" -e frame.comment | sed -nE 's/.* syscall=//p' | sort -u | xa
 is "$(fields "$SYS" -Y 'udp && ipv6.src == 2001:2::1' -o data.show_as_text:TRUE -e data.text | sort -u | xargs)" \
 	"seg1-seg2 sendto-datagram" "UDP over IPv6: sendto/recvfrom and sendmsg/recvmsg payloads, peer addresses"
 is "$(fields "$SYS" -Y 'tcp.len > 0 && !tcp.analysis.retransmission' -o data.show_as_text:TRUE -e data.text | xargs)" \
-	"vec-a vec-b vec-c msg1 msg2 plain write" "TCP: writev and sendmsg payloads gathered from their iovecs"
+	"vec-a vec-b vec-c msg1 msg2 reply to-readv plain write to-recvmsg" \
+	"TCP: writev and sendmsg payloads gathered from their iovecs, reads with an untraced peer"
 is "$(fields "$SYS" -e frame.comment | sed -nE 's/.* comm=([^ ]+) .*/\1/p' | sort -u)" "ebc-sockpy" \
 	"--comm keeps that command's frames only"
 
