@@ -28,41 +28,12 @@
 #include <unistd.h>
 
 #include "pcapng.h"
+#include "fuzz_input.h"
 
 #define MAX_OPS		64
 #define MAX_IFS		8
 #define DATA_MAX	(1u << 20)	/* the largest packet the script asks for */
 #define STR_MAX		(0xffffu + 2)	/* a comment just past the 16-bit option length */
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t take8(struct input *in)
-{
-	uint8_t v = 0;
-
-	if (in->n) {
-		v = *in->p++;
-		in->n--;
-	}
-	return v;
-}
-
-static uint32_t take32(struct input *in)
-{
-	uint32_t v = 0;
-
-	for (int i = 0; i < 4; i++)
-		v = v << 8 | take8(in);
-	return v;
-}
-
-static uint64_t take64(struct input *in)
-{
-	return (uint64_t)take32(in) << 32 | take32(in);
-}
 
 #define FAIL(...) do { fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); abort(); } while (0)
 

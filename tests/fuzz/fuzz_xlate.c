@@ -25,36 +25,11 @@
 
 #include "xlate.h"
 #include "ebpf_interp.h"
+#include "fuzz_input.h"
 
 #define PROG_MAX	256
 #define BODY_MAX	64
 #define LOOP_SLOT	15	/* the loop counter's scratch word */
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t take8(struct input *in)
-{
-	uint8_t v = 0;
-
-	if (in->n) {
-		v = *in->p++;
-		in->n--;
-	}
-	return v;
-}
-
-static uint32_t take32(struct input *in)
-{
-	uint32_t v = 0;
-	int i;
-
-	for (i = 0; i < 4; i++)
-		v = v << 8 | take8(in);
-	return v;
-}
 
 /* Constants that matter: small offsets, header fields, sign and width edges. */
 static uint32_t take_k(struct input *in)
