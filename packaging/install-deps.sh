@@ -9,6 +9,6 @@ apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake pkg-config \
 	clang llvm libclang-rt-dev bpftool libbpf-dev libpcap-dev libglib2.0-dev libelf-dev zlib1g-dev linux-libc-dev \
 	tshark wireshark-common tcpdump iproute2 iputils-ping procps util-linux nftables netcat-openbsd \
-	curl python3 libcap2-bin passwd \
+	curl python3 libcap2-bin passwd ethtool \
 	cppcheck clang-tidy valgrind \
 	>/dev/null

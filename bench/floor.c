@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The eBPF floor for the benchmarks: the minimal capture a real one is
+ * measured against. An XDP program on DEV copies every packet (up to snaplen)
+ * into a ring buffer without wake-ups; this process, pinned to one CPU, drains
+ * the ring every millisecond and only counts. Root; DEV in the current netns.
+ *   bench/floor -i DEV [--snaplen N] [--ring-mb N] [--cpu N] [--seconds S]
+ * Prints "ready" once attached, then, at SIGINT/SIGTERM or after --seconds,
+ * "packets=N bytes=N lost=N" (bytes: captured bytes; lost: reserve failures).
+ * The program is attached by a link: it goes when the process does.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <net/if.h>
+#include <linux/types.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "floor.h"
+#include "floor.skel.h"
+
+#define PROG		"floor"
+#define RING_MB_MAX	1024
+#define SECONDS_MAX	600.0
+#define DRAIN_NS	1000000L
+
+struct floor_opts {
+	const char *dev;
+	unsigned int ifindex;
+	unsigned int snaplen;
+	unsigned int ring_mb;
+	int cpu;		/* -1: not pinned */
+	double seconds;		/* 0: until a signal */
+};
+
+struct floor_counts {
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+static volatile sig_atomic_t stop;
+static bool verbose;
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s -i DEV [--snaplen N (1-%d, default %d)] [--ring-mb N (power of 2, <= %d, default 64)]\n"
+		   "       [--cpu N] [--seconds S (<= %.0f)] [--verbose]\n",
+		PROG, FLOOR_SNAPLEN_MAX, FLOOR_SNAPLEN_MAX, RING_MB_MAX, SECONDS_MAX);
+}
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", PROG);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+static int parse_uint(const char *name, const char *s, unsigned long min, unsigned long max,
+		      unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v < min || v > max)
+		return fail("invalid %s '%s': expected an integer in %lu-%lu", name, s, min, max);
+	*out = v;
+	return 0;
+}
+
+static int parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v > 0 && v <= SECONDS_MAX))
+		return fail("invalid --seconds '%s': expected a number in (0, %.0f]", s, SECONDS_MAX);
+	*out = v;
+	return 0;
+}
+
+enum { OPT_SNAPLEN = 256, OPT_RING_MB, OPT_CPU, OPT_SECONDS, OPT_VERBOSE, OPT_HELP };
+
+static const struct option long_opts[] = {
+	{ "interface", required_argument, NULL, 'i' },
+	{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
+	{ "ring-mb", required_argument, NULL, OPT_RING_MB },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "seconds", required_argument, NULL, OPT_SECONDS },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ 0 },
+};
+
+static int parse_opt(int c, const char *arg, struct floor_opts *o)
+{
+	unsigned long v;
+	int err;
+
+	switch (c) {
+	case 'i':
+		o->dev = arg;
+		return 0;
+	case OPT_SNAPLEN:
+		err = parse_uint("--snaplen", arg, 1, FLOOR_SNAPLEN_MAX, &v);
+		o->snaplen = v;
+		return err;
+	case OPT_RING_MB:
+		err = parse_uint("--ring-mb", arg, 1, RING_MB_MAX, &v);
+		/* A ring buffer is a power-of-2 number of pages. */
+		if (!err && (v & (v - 1)))
+			err = fail("invalid --ring-mb '%s': must be a power of 2", arg);
+		o->ring_mb = v;
+		return err;
+	case OPT_CPU:
+		err = parse_uint("--cpu", arg, 0, CPU_SETSIZE - 1, &v);
+		o->cpu = (int)v;
+		return err;
+	case OPT_SECONDS:
+		return parse_seconds(arg, &o->seconds);
+	case OPT_VERBOSE:
+		verbose = true;
+		return 0;
+	}
+	return fail("unknown option (see --help)");
+}
+
+/* 0, 1 for --help, -1 on an error (reported). */
+static int parse_args(int argc, char **argv, struct floor_opts *o)
+{
+	int c;
+
+	*o = (struct floor_opts){ .snaplen = FLOOR_SNAPLEN_MAX, .ring_mb = 64, .cpu = -1 };
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "i:", long_opts, NULL)) != -1) {
+		if (c == OPT_HELP) {
+			usage(stdout);
+			return 1;
+		}
+		if (c == '?' || c == ':')
+			return fail("unknown option or missing value in '%s' (see --help)",
+				    argv[optind - 1]);
+		if (parse_opt(c, optarg, o))
+			return -1;
+	}
+	if (optind < argc)
+		return fail("unexpected argument '%s' (see --help)", argv[optind]);
+	if (!o->dev)
+		return fail("-i DEV is required (see --help)");
+	o->ifindex = if_nametoindex(o->dev);
+	if (!o->ifindex)
+		return fail("no device %s in this network namespace: %s", o->dev, strerror(errno));
+	return 0;
+}
+
+static int pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return 0;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return fail("cannot pin to CPU %d: %s", cpu, strerror(errno));
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static int catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+		return fail("cannot catch signals: %s", strerror(errno));
+	return 0;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return verbose && level != LIBBPF_DEBUG ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct floor_counts *c = ctx;
+	const struct floor_rec *rec = data;
+
+	c->packets++;
+	c->bytes += rec->caplen;
+	return 0;
+}
+
+static struct floor_bpf *load(const struct floor_opts *o)
+{
+	struct floor_bpf *skel = floor_bpf__open();
+	int err;
+
+	if (!skel) {
+		fail("cannot open the BPF object: %s", strerror(errno));
+		return NULL;
+	}
+	skel->rodata->floor_snaplen = o->snaplen;
+	err = bpf_map__set_max_entries(skel->maps.floor_ring, o->ring_mb << 20);
+	if (!err)
+		err = floor_bpf__load(skel);
+	if (err) {
+		fail("cannot load the XDP program: %s (root needed; --verbose says more)",
+		     strerror(-err));
+		floor_bpf__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Drain every millisecond until a signal or the deadline (0: none). */
+static int drain(struct ring_buffer *rb, double seconds)
+{
+	const struct timespec pause = { .tv_nsec = DRAIN_NS };
+	uint64_t deadline = seconds ? now_ns() + (uint64_t)(seconds * 1e9) : 0;
+
+	while (!stop && (!deadline || now_ns() < deadline)) {
+		int n = ring_buffer__consume(rb);
+
+		if (n < 0)
+			return fail("cannot read the ring buffer: %s", strerror(-n));
+		nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
+static uint64_t sum_lost(struct floor_bpf *skel)
+{
+	int ncpu = libbpf_num_possible_cpus(), key = 0;
+	uint64_t *v, sum = 0;
+
+	if (ncpu <= 0)
+		return 0;
+	v = calloc(ncpu, sizeof(*v));
+	if (v && !bpf_map_lookup_elem(bpf_map__fd(skel->maps.floor_lost), &key, v)) {
+		for (int i = 0; i < ncpu; i++)
+			sum += v[i];
+	}
+	free(v);
+	return sum;
+}
+
+/* Attach, report ready, drain; the program goes before the last drain so nothing is left. */
+static int capture(struct floor_bpf *skel, const struct floor_opts *o)
+{
+	struct floor_counts c = { 0 };
+	struct ring_buffer *rb;
+	struct bpf_link *link;
+	int err;
+
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.floor_ring), on_record, &c, NULL);
+	if (!rb)
+		return fail("cannot set up the ring buffer: %s", strerror(errno));
+	link = bpf_program__attach_xdp(skel->progs.floor_xdp, o->ifindex);
+	if (!link) {
+		err = -errno;
+		ring_buffer__free(rb);
+		return fail("cannot attach XDP program to %s: %s%s", o->dev, strerror(-err),
+			    err == -EBUSY || err == -EEXIST ? " (another XDP program is attached)" : "");
+	}
+	printf("ready\n");
+	fflush(stdout);
+	err = drain(rb, o->seconds);
+	bpf_link__destroy(link);
+	if (!err && ring_buffer__consume(rb) < 0)
+		err = fail("cannot read the ring buffer: %s", strerror(errno));
+	ring_buffer__free(rb);
+	if (err)
+		return err;
+	printf("packets=%llu bytes=%llu lost=%llu\n", (unsigned long long)c.packets,
+	       (unsigned long long)c.bytes, (unsigned long long)sum_lost(skel));
+	return fflush(stdout) ? fail("cannot write the result: %s", strerror(errno)) : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct floor_opts o;
+	struct floor_bpf *skel;
+	int ret;
+
+	ret = parse_args(argc, argv, &o);
+	if (ret)
+		return ret > 0 ? 0 : 2;
+	libbpf_set_print(libbpf_print);
+	if (pin_cpu(o.cpu) || catch_stop_signals())
+		return 1;
+	skel = load(&o);
+	if (!skel)
+		return 1;
+	ret = capture(skel, &o) ? 1 : 0;
+	floor_bpf__destroy(skel);
+	return ret;
+}
