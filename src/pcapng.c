@@ -1,15 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * pcapng writer. Each block is built twice by the same function: once with
- * no destination to measure it, once into its final place. Size and content
- * therefore cannot disagree, and a block is either appended to the buffer
- * whole or not at all.
+ * pcapng writer. A block is appended to the buffer whole or not at all. The
+ * rare blocks (section, interface, statistics) are built twice by the same
+ * function: once with no destination to measure them, once into their place,
+ * so that size and content cannot disagree. An enhanced packet block, one per
+ * packet, is measured by epb_size() and built once; its builder asserts that
+ * both agree (tests/unit/test_pcapng covers every option).
  */
+/* F_SETPIPE_SZ; the build defines it, a fuzzer's single-file build may not */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -17,6 +26,8 @@
 #include "pcapng.h"
 
 #define PCAPNG_DEFAULT_BUFSIZE ((size_t)256 * 1024)
+/* What a pipe or FIFO is raised to: a reader that stalls for a moment costs no write. */
+#define PCAPNG_PIPE_SIZE (1024 * 1024)
 #define PCAPNG_TSRESOL_NS 9
 /* An option's length field is 16 bits. */
 #define PCAPNG_OPT_MAX 0xffffu
@@ -27,7 +38,7 @@ struct ebc_pcapng {
 	int err;
 	/* after err: a regular file cut back to its last whole block */
 	bool trimmed;
-	/* a pipe or FIFO: written PIPE_BUF bytes at most at a time */
+	/* a pipe or FIFO: written in groups it takes without waiting (pipe_room) */
 	bool pipe;
 	/* a regular file: the page size, which writes are aligned to; else 0 */
 	size_t page;
@@ -179,44 +190,110 @@ static void build_idb(struct blk *b, const void *arg, uint32_t total)
 	blk_end(b, opts, total);
 }
 
-static void blk_opt_verdict(struct blk *b, int type, uint64_t verdict)
-{
-	uint8_t v[9];
+/* A packet and its comment's length, counted once. */
+struct epb {
+	const struct ebc_pcapng_pkt *p;
+	size_t comment_len;
+};
 
-	v[0] = (uint8_t)type;
-	memcpy(v + 1, &verdict, sizeof(verdict));
-	blk_opt(b, EBC_PCAPNG_EPB_VERDICT, v, sizeof(v));
+static size_t opt_size(size_t len)
+{
+	return 4 + pad4(len);
+}
+
+/* What build_epb() writes, counted without building it. */
+static uint64_t epb_size(const struct epb *e)
+{
+	const struct ebc_pcapng_pkt *p = e->p;
+	uint64_t opts = 0;
+
+	if (p->flags)
+		opts += opt_size(sizeof(p->flags));
+	if (p->has_dropcount)
+		opts += opt_size(sizeof(p->dropcount));
+	if (p->has_packetid)
+		opts += opt_size(sizeof(p->packetid));
+	if (p->verdict_type >= 0)
+		opts += opt_size(1 + sizeof(p->verdict));
+	if (p->has_pid)
+		opts += opt_size(2 * sizeof(uint32_t));
+	if (e->comment_len)
+		opts += opt_size(e->comment_len);
+	if (opts)
+		opts += 4;	/* opt_endofopt */
+	/* type, length, interface, timestamp, caplen, len; data; length again */
+	return 28 + (uint64_t)pad4(p->caplen) + opts + 4;
+}
+
+/*
+ * The packet block is written straight into place, without the bounds of a
+ * struct blk: it runs once per packet, into room epb_size() reserved.
+ */
+static uint8_t *put_u32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, sizeof(v));
+	return p + sizeof(v);
+}
+
+/* len bytes, then zeros to the next multiple of 4. */
+static uint8_t *put_padded(uint8_t *p, const void *src, size_t len)
+{
+	/* the padding's word first, the bytes over it: no memset of 1-3 bytes */
+	if (len & 3)
+		memset(p + (len & ~(size_t)3), 0, 4);
+	if (len)
+		memcpy(p, src, len);
+	return p + pad4(len);
+}
+
+static uint8_t *put_opt(uint8_t *p, uint16_t code, const void *val, size_t len)
+{
+	uint16_t hdr[2] = { code, (uint16_t)len };
+
+	memcpy(p, hdr, sizeof(hdr));
+	return put_padded(p + sizeof(hdr), val, len);
 }
 
 static void build_epb(struct blk *b, const void *arg, uint32_t total)
 {
-	const struct ebc_pcapng_pkt *p = arg;
-	uint64_t opts;
+	const struct epb *e = arg;
+	const struct ebc_pcapng_pkt *p = e->p;
+	uint8_t *start = b->base + b->off, *q, *opts;
 
-	blk_u32(b, EBC_PCAPNG_BT_EPB);
-	blk_u32(b, total);
-	blk_u32(b, p->if_id);
-	blk_ts(b, p->ts);
-	blk_u32(b, p->caplen);
-	blk_u32(b, p->len);
-	blk_put(b, p->data, p->caplen);
-	blk_zero(b, pad4(p->caplen) - p->caplen);
-	opts = b->off;
+	q = put_u32(start, EBC_PCAPNG_BT_EPB);
+	q = put_u32(q, total);
+	q = put_u32(q, p->if_id);
+	q = put_u32(q, (uint32_t)(p->ts >> 32));
+	q = put_u32(q, (uint32_t)p->ts);
+	q = put_u32(q, p->caplen);
+	q = put_u32(q, p->len);
+	q = put_padded(q, p->data, p->caplen);
+	opts = q;
 	if (p->flags)
-		blk_opt(b, EBC_PCAPNG_EPB_FLAGS, &p->flags, sizeof(p->flags));
+		q = put_opt(q, EBC_PCAPNG_EPB_FLAGS, &p->flags, sizeof(p->flags));
 	if (p->has_dropcount)
-		blk_opt_u64(b, EBC_PCAPNG_EPB_DROPCOUNT, p->dropcount);
+		q = put_opt(q, EBC_PCAPNG_EPB_DROPCOUNT, &p->dropcount, sizeof(p->dropcount));
 	if (p->has_packetid)
-		blk_opt_u64(b, EBC_PCAPNG_EPB_PACKETID, p->packetid);
-	if (p->verdict_type >= 0)
-		blk_opt_verdict(b, p->verdict_type, p->verdict);
+		q = put_opt(q, EBC_PCAPNG_EPB_PACKETID, &p->packetid, sizeof(p->packetid));
+	if (p->verdict_type >= 0) {
+		uint8_t v[1 + sizeof(p->verdict)] = { (uint8_t)p->verdict_type };
+
+		memcpy(v + 1, &p->verdict, sizeof(p->verdict));
+		q = put_opt(q, EBC_PCAPNG_EPB_VERDICT, v, sizeof(v));
+	}
 	if (p->has_pid) {
 		uint32_t v[2] = { p->pid, p->tid };
 
-		blk_opt(b, EBC_PCAPNG_EPB_PID_TID, v, sizeof(v));
+		q = put_opt(q, EBC_PCAPNG_EPB_PID_TID, v, sizeof(v));
 	}
-	blk_opt_str(b, EBC_PCAPNG_OPT_COMMENT, p->comment);
-	blk_end(b, opts, total);
+	if (e->comment_len)
+		q = put_opt(q, EBC_PCAPNG_OPT_COMMENT, p->comment, e->comment_len);
+	/* options end with opt_endofopt; a block without options has neither */
+	if (q != opts)
+		q = put_u32(q, EBC_PCAPNG_OPT_ENDOFOPT);
+	q = put_u32(q, total);
+	assert((size_t)(q - start) == total);
+	b->off += total;
 }
 
 static void build_isb(struct blk *b, const void *arg, uint32_t total)
@@ -350,20 +427,41 @@ static bool trim_partial(struct ebc_pcapng *w, size_t done, size_t keep)
 }
 
 /*
+ * What a pipe surely takes now without waiting. A pipe writer is stopped by
+ * a kill only while it waits for room, so a write no larger than that
+ * arrives whole even from a writer killed meanwhile; so does one of PIPE_BUF
+ * bytes or less, whatever the room. A pipe holds pages, and a write that does
+ * not fit in the last one starts a new page: any two neighbours hold more
+ * than a page, so the unread bytes take at most twice their size, plus the
+ * two pages at the ends; a write takes one page more than its size. Only the
+ * reader changes this meanwhile, and only to make room.
+ */
+static size_t pipe_room(const struct ebc_pcapng *w)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int size = fcntl(w->fd, F_GETPIPE_SZ), unread;
+	size_t used;
+
+	if (size <= 0 || page <= 0 || ioctl(w->fd, FIONREAD, &unread) < 0 || unread < 0)
+		return PIPE_BUF;
+	used = 2 * (size_t)unread + 4 * (size_t)page;
+	return used + PIPE_BUF < (size_t)size ? (size_t)size - used : PIPE_BUF;
+}
+
+/*
  * Where a group of whole blocks that starts at buf[start] with a block of
- * first bytes may end. A pipe takes a write of at most PIPE_BUF bytes whole
- * or not at all, even from a writer killed while the pipe is full; a larger
- * one can stop half-way. A regular file's write stops only between pages
- * when the writer is killed: a group that ends at the last block boundary
- * before a page boundary leaves half a block only if the kill lands while
- * the one block that crosses the page boundary is copied.
+ * first bytes may end. A pipe: at most what it takes without waiting
+ * (pipe_room). A regular file's write stops only between pages when the
+ * writer is killed: a group that ends at the last block boundary before a
+ * page boundary leaves half a block only if the kill lands while the one
+ * block that crosses the page boundary is copied.
  */
 static size_t group_end(const struct ebc_pcapng *w, uint64_t pos, size_t start, uint32_t first)
 {
 	uint64_t end = pos + start + first;
 
 	if (w->pipe)
-		return start + PIPE_BUF;
+		return start + pipe_room(w);
 	return (size_t)((end + w->page - 1) / w->page * w->page - pos);
 }
 
@@ -427,19 +525,34 @@ static void count_lost(struct ebc_pcapng *w, size_t keep)
 			lost_block(w, w->buf + off);
 }
 
+/*
+ * How a flush writes. A pipe always gets groups it takes whole (group_end):
+ * one write() while the reader keeps up, smaller ones when it lags. A file
+ * written by a timed or explicit flush (SEND_WHOLE_BLOCKS) gets page-bounded
+ * groups, so that a kill -9 leaves whole blocks; but that is a write() per
+ * page and halves the throughput to tmpfs, so a flush because the buffer is
+ * full (SEND_FAST, sustained high rates) writes a file in one go: a kill -9
+ * that lands during that write can leave the file's last block cut (readers
+ * report it truncated; the blocks before it are intact). Failures other than
+ * a kill (disk full, EPIPE) are handled alike in both.
+ */
+enum send_mode { SEND_WHOLE_BLOCKS, SEND_FAST };
+
 /* Sends the buffer, then extra (may be NULL); marks the writer failed on error. */
-static int send_out(struct ebc_pcapng *w, const void *extra, size_t extra_len)
+static int send_out(struct ebc_pcapng *w, const void *extra, size_t extra_len,
+		    enum send_mode mode)
 {
 	struct iovec iov[2] = {
 		{ .iov_base = w->buf, .iov_len = w->len },
 		{ .iov_base = (void *)extra, .iov_len = extra_len },
 	};
-	off_t pos = w->pipe || !w->page ? 0 : lseek(w->fd, 0, SEEK_CUR);
+	bool grouped = w->pipe || (mode == SEND_WHOLE_BLOCKS && w->page);
+	off_t pos = grouped && !w->pipe ? lseek(w->fd, 0, SEEK_CUR) : 0;
 	size_t done;
 	int err;
 
 	/* Where the offset is unknown (a socket, a terminal), in one go. */
-	if (w->pipe || (w->page && pos >= 0))
+	if (grouped && pos >= 0)
 		err = write_groups(w, (uint64_t)pos, extra, extra_len, &done);
 	else
 		err = write_iov_full(w->fd, iov, extra_len ? 2 : 1, &done);
@@ -467,33 +580,50 @@ static int emit_large(struct ebc_pcapng *w, build_fn build, const void *arg, uin
 	if (!b.base)
 		return -ENOMEM;
 	build(&b, arg, size);
-	err = send_out(w, b.base, size);
+	err = send_out(w, b.base, size, SEND_WHOLE_BLOCKS);
 	free(b.base);
 	return err;
+}
+
+/* Appends a block of size bytes (measured by the caller), sending the buffer when full. */
+static int emit_sized(struct ebc_pcapng *w, build_fn build, const void *arg, uint64_t size)
+{
+	struct blk b;
+	int err;
+
+	if (size > UINT32_MAX)
+		return -EINVAL;
+	if (size > w->cap)
+		return emit_large(w, build, arg, (uint32_t)size);
+	if (size > w->cap - w->len) {
+		err = send_out(w, NULL, 0, SEND_FAST);
+		if (err)
+			return err;
+	}
+	b = (struct blk){ .base = w->buf + w->len };
+	build(&b, arg, (uint32_t)size);
+	w->len += size;
+	return 0;
 }
 
 static int emit(struct ebc_pcapng *w, build_fn build, const void *arg)
 {
 	struct blk b = { 0 };
-	uint32_t size;
-	int err;
 
 	build(&b, arg, 0);
-	if (b.off > UINT32_MAX)
-		return -EINVAL;
-	size = (uint32_t)b.off;
-	if (size > w->cap)
-		return emit_large(w, build, arg, size);
-	if (size > w->cap - w->len) {
-		err = send_out(w, NULL, 0);
-		if (err)
-			return err;
-	}
-	b.base = w->buf + w->len;
-	b.off = 0;
-	build(&b, arg, size);
-	w->len += size;
-	return 0;
+	return emit_sized(w, build, arg, b.off);
+}
+
+/*
+ * A bigger pipe lets the writer run on while the reader catches up, and take
+ * larger groups (pipe_room); best effort.
+ */
+static void grow_pipe(int fd)
+{
+	int size = fcntl(fd, F_GETPIPE_SZ);
+
+	if (size >= 0 && size < PCAPNG_PIPE_SIZE)
+		(void)fcntl(fd, F_SETPIPE_SZ, PCAPNG_PIPE_SIZE);
 }
 
 struct ebc_pcapng *ebc_pcapng__open(int fd, const struct ebc_pcapng_opts *opts)
@@ -516,6 +646,8 @@ struct ebc_pcapng *ebc_pcapng__open(int fd, const struct ebc_pcapng_opts *opts)
 		w->page = S_ISREG(st.st_mode) && sysconf(_SC_PAGESIZE) > 0 ?
 			  (size_t)sysconf(_SC_PAGESIZE) : 0;
 	}
+	if (w->pipe)
+		grow_pipe(fd);
 	w->cap = opts && opts->bufsize ? opts->bufsize : PCAPNG_DEFAULT_BUFSIZE;
 	w->buf = malloc(w->cap);
 	if (!w->buf) {
@@ -559,30 +691,34 @@ int ebc_pcapng__add_interface(struct ebc_pcapng *w, const struct ebc_pcapng_if *
 	return (int)w->n_ifs++;
 }
 
-static int check_pkt(const struct ebc_pcapng *w, const struct ebc_pcapng_pkt *p)
+/* Also counts the comment, once. */
+static int check_pkt(const struct ebc_pcapng *w, const struct ebc_pcapng_pkt *p,
+		     size_t *comment_len)
 {
 	if (p->if_id >= w->n_ifs || p->caplen > p->len || (p->caplen && !p->data))
 		return -EINVAL;
 	if (p->verdict_type != -1 && p->verdict_type != EBC_PCAPNG_VERDICT_TC &&
 	    p->verdict_type != EBC_PCAPNG_VERDICT_XDP)
 		return -EINVAL;
-	if (!str_opt_ok(p->comment, 0))
+	*comment_len = p->comment ? strlen(p->comment) : 0;
+	if (*comment_len > PCAPNG_OPT_MAX)
 		return -EINVAL;
 	return 0;
 }
 
 int ebc_pcapng__write_epb(struct ebc_pcapng *w, const struct ebc_pcapng_pkt *pkt)
 {
+	struct epb e = { .p = pkt };
 	int err;
 
 	if (!w || !pkt)
 		return -EINVAL;
 	if (w->err)
 		return w->err;
-	err = check_pkt(w, pkt);
+	err = check_pkt(w, pkt, &e.comment_len);
 	if (err)
 		return err;
-	return emit(w, build_epb, pkt);
+	return emit_sized(w, build_epb, &e, epb_size(&e));
 }
 
 int ebc_pcapng__write_isb(struct ebc_pcapng *w, const struct ebc_pcapng_isb *isb)
@@ -604,7 +740,7 @@ int ebc_pcapng__flush(struct ebc_pcapng *w)
 		return w->err;
 	if (!w->len)
 		return 0;
-	return send_out(w, NULL, 0);
+	return send_out(w, NULL, 0, SEND_WHOLE_BLOCKS);
 }
 
 uint64_t ebc_pcapng__lost(const struct ebc_pcapng *w, uint32_t if_id)

@@ -3,12 +3,15 @@
  * pcapng writer over a file descriptor (file, FIFO or pipe). Blocks are
  * assembled in a user-space buffer and written in large chunks; writes are
  * completed across EINTR and short writes. EPIPE is returned as -EPIPE so the
- * caller can stop quietly when the reader went away. What a reader gets is
- * whole blocks whatever happens: a pipe or FIFO is written in groups of whole
- * blocks of at most PIPE_BUF bytes (which a pipe takes whole, even from a
- * writer killed meanwhile); a regular file in groups that end at the last
- * block boundary before a page boundary (a killed write stops between pages),
- * and cut back to its last whole block when a write fails (disk full).
+ * caller can stop quietly when the reader went away. A pipe or FIFO is raised
+ * to 1 MiB and written in groups of whole blocks it takes without waiting (or
+ * of PIPE_BUF bytes at most): its reader gets whole blocks even from a writer
+ * killed meanwhile. A regular file is cut back to its last whole block when a
+ * write fails (disk full). ebc_pcapng__flush() writes a file in groups that
+ * end at the last block boundary before a page boundary (a killed write stops
+ * between pages), so a kill -9 leaves whole blocks; a buffer that fills up is
+ * written in one go, for throughput, and a kill during that write may leave
+ * the last block cut.
  */
 #ifndef EBPFCAP_PCAPNG_H
 #define EBPFCAP_PCAPNG_H

@@ -25,10 +25,12 @@ struct ebc_ksyms;
 /* The comment's fixed part for one interface, per direction (computed once). */
 struct ebc_rec_names {
 	char prefix[2][96];	/* [0] ingress or XDP, [1] egress; trace taps: "hook=<tap>" */
+	size_t prefix_len[2];	/* strlen(prefix[i]) */
 	bool trace;		/* device, netns, reason and location come with each packet */
 	struct ebc_kbtf *kbtf;	/* drop reason names, or NULL */
 	const struct ebc_ksyms *ksyms;	/* location symbols, or NULL */
 	char suffix[48];	/* appended to every comment (the traced XDP program) */
+	size_t suffix_len;	/* strlen(suffix) */
 	bool by_ifindex;	/* the device is named per packet from its ifindex (hook maps) */
 	struct {
 		unsigned int ifindex;

@@ -830,6 +830,8 @@ struct stream {
 	unsigned big_every;
 	uint32_t big;
 	size_t bufsize;
+	/* a pipe's size, set once the writer has opened it (which raises it); 0: leave it */
+	int pipe_size;
 	size_t max_pending;	/* out: the most ever left in the buffer */
 };
 
@@ -843,6 +845,8 @@ static int write_stream(int fd, struct stream *s)
 
 	o.bufsize = s->bufsize;
 	w = ebc_pcapng__open(fd, &o);
+	if (w && s->pipe_size)
+		fcntl(fd, F_SETPIPE_SZ, s->pipe_size);
 	data = malloc(maxlen + 1);
 	if (!w || !data) {
 		free(data);
@@ -984,7 +988,9 @@ static int reap(pid_t pid)
 
 static void test_slow_pipe(void)
 {
-	struct stream s = { .n_pkts = 600, .max_caplen = 1500, .big_every = 100, .big = 100000 };
+	/* a small pipe: short writes and EAGAIN all the way */
+	struct stream s = { .n_pkts = 600, .max_caplen = 1500, .big_every = 100, .big = 100000,
+			    .pipe_size = 4096 };
 	struct drain d = { .chunk = 1000, .delay_us = 100 };
 	char path[128];
 	const char *ref = expected_stream("slow.ref", s);
@@ -995,8 +1001,6 @@ static void test_slow_pipe(void)
 	fd = spawn_drain(path, &d, &pid);
 	if (!tap_ok(fd >= 0, "slow pipe: reader started"))
 		return;
-	/* a small non-blocking pipe: short writes and EAGAIN all the way */
-	fcntl(fd, F_SETPIPE_SZ, 4096);
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	err = write_stream(fd, &s);
 	close(fd);
@@ -1048,14 +1052,16 @@ static void wait_file_size(const char *path, off_t min)
 }
 
 /*
- * SIGKILL while the pipe is full: a pipe takes writes of PIPE_BUF bytes or
- * less whole or not at all, so what the reader got ends on a block boundary.
- * Killed at a different moment each round, mostly while blocked in write().
+ * SIGKILL mid-stream into a pipe: what the reader got ends on a block
+ * boundary. A pipe takes a write whole when it has room for it (the writer
+ * is stopped only while waiting) or when it is PIPE_BUF bytes or less; the
+ * writer sizes its writes so. Killed at a different moment each round: with
+ * a slow reader mostly while blocked in a write of PIPE_BUF bytes, with a
+ * fast one during large writes into the pipe's free room.
  */
-static void test_killed_writer(void)
+static void test_killed_writer(const char *what, const struct drain *d)
 {
 	struct stream s = { .n_pkts = 1000000, .max_caplen = 1500 };
-	struct drain d = { .chunk = 1000, .delay_us = 20 };
 	struct walk *wk = calloc(1, sizeof(*wk));
 	unsigned rounds = 20, whole = 0, killed = 0;
 	char path[128];
@@ -1065,7 +1071,7 @@ static void test_killed_writer(void)
 	tmp_path(path, sizeof(path), "killed.pcapng");
 	for (unsigned i = 0; wk && i < rounds; i++) {
 		unlink(path);	/* wait_file_size must not see the last round's file */
-		fd = spawn_drain(path, &d, &reader);
+		fd = spawn_drain(path, d, &reader);
 		if (fd < 0)
 			break;
 		fflush(stdout);
@@ -1083,10 +1089,26 @@ static void test_killed_writer(void)
 		whole += walk_file(wk, path) && wk->n_epb > 0;
 	}
 	free(wk);
-	tap_ok(killed == rounds, "SIGKILL: the writer was killed mid-stream in %u of %u rounds",
-	       killed, rounds);
-	tap_ok(whole == rounds, "SIGKILL while writing into a pipe: the reader got whole blocks "
-	       "in %u of %u rounds", whole, rounds);
+	tap_ok(killed == rounds, "SIGKILL, %s: the writer was killed mid-stream in %u of %u rounds",
+	       what, killed, rounds);
+	tap_ok(whole == rounds, "SIGKILL while writing into a pipe, %s: the reader got whole blocks "
+	       "in %u of %u rounds", what, whole, rounds);
+}
+
+/* The writer raises a pipe to 1 MiB: the reader may stall for a moment. */
+static void test_pipe_size(void)
+{
+	struct ebc_pcapng *w;
+	int fds[2], size;
+
+	if (!tap_ok(pipe(fds) == 0, "pipe size: pipe created"))
+		return;
+	w = ebc_pcapng__open(fds[1], &fx_opts);
+	size = fcntl(fds[1], F_GETPIPE_SZ);
+	tap_ok(w && size >= 1024 * 1024, "pipe size: raised to 1 MiB at open (%d)", size);
+	ebc_pcapng__close(w);
+	close(fds[0]);
+	close(fds[1]);
 }
 
 /* After a write error nothing more reaches the fd, even once it would work. */
@@ -1364,7 +1386,9 @@ int main(void)
 	test_slow_pipe();
 	test_reader_gone();
 	test_sticky_error();
-	test_killed_writer();
+	test_pipe_size();
+	test_killed_writer("slow reader", &(struct drain){ .chunk = 1000, .delay_us = 20 });
+	test_killed_writer("fast reader", &(struct drain){ .chunk = 1 << 20 });
 	test_truncation();
 	test_eintr();
 	cleanup_tmpdir();
