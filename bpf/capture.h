@@ -116,7 +116,21 @@ struct ebc_tap_stats {
 	__u64 accepted;
 	__u64 ring_drops;
 	__u64 pending_drops;	/* ring_drops not yet reported in a record */
+	__u64 last_wakeup;	/* when this tap last woke the reader from this CPU */
 };
+
+/*
+ * Records are submitted without waking the reader, except when this tap on
+ * this CPU has not woken it for EBC_WAKEUP_NS: a wake-up per packet (an
+ * interrupt, then an IPI to the reader's CPU) would cost more than the
+ * capture itself. While records arrive, the reader drains the ring once per
+ * EBC_READER_PERIOD_NS without waiting for a wake-up, which also keeps it from
+ * chasing the producer record by record across CPUs; it sleeps on the ring
+ * only after a drain that found nothing. The first record after that wakes
+ * it: its tap's last wake-up is older than the reader's last period.
+ */
+#define EBC_WAKEUP_NS 500000ull
+#define EBC_READER_PERIOD_NS 1000000ull
 
 /*
  * Metadata a classic program reads with Linux's ancillary loads

@@ -160,6 +160,20 @@ static __always_inline __u32 ebc_clamp(__u32 v, const __u32 max)
 	return v;
 }
 
+/* The bpf_ringbuf_submit/output flag of a record stamped now: see EBC_WAKEUP_NS. */
+static __always_inline __u64 ebc_wakeup(struct ebc_tap_stats *st, __u64 now)
+{
+	if (now - st->last_wakeup < EBC_WAKEUP_NS)
+		return BPF_RB_NO_WAKEUP;
+	st->last_wakeup = now;
+	return BPF_RB_FORCE_WAKEUP;
+}
+
+static __always_inline void ebc_submit(struct ebc_rec *rec, struct ebc_tap_stats *st)
+{
+	bpf_ringbuf_submit(rec, ebc_wakeup(st, rec->ts_ns));
+}
+
 static __always_inline void ebc_lost(struct ebc_tap_stats *st)
 {
 	st->ring_drops++;

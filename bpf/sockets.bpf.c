@@ -226,7 +226,8 @@ static __always_inline void rec_send(struct sock_buf *b, __u32 caplen)
 	b->rec.caplen = caplen;
 	b->rec.drops = st->pending_drops;
 	caplen = bound0(caplen, EBC_SNAPLEN_MAX);
-	err = bpf_ringbuf_output(&ebc_ring, b, sizeof(b->rec) + caplen, 0);
+	err = bpf_ringbuf_output(&ebc_ring, b, sizeof(b->rec) + caplen,
+				 ebc_wakeup(st, b->rec.ts_ns));
 	if (err) {
 		ebc_lost(st);
 		return;

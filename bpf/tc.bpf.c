@@ -151,7 +151,7 @@ static __always_inline int tc_capture(struct __sk_buff *skb, __u16 hook)
 	rec->verdict = TC_ACT_UNSPEC;
 	if (known)
 		rec_owner(rec, &own);
-	bpf_ringbuf_submit(rec, 0);
+	ebc_submit(rec, st);
 	return TC_ACT_UNSPEC;
 }
 

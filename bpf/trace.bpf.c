@@ -432,7 +432,7 @@ static __always_inline int trace_capture(struct sk_buff *skb, __u64 *ctx, void *
 		rec->tap = ebc_tap + 1;
 	/* cur by address always: a pointer chosen at run time gets arithmetic the verifier refuses */
 	trace_meta(rec, &p, dev, netns, ctx, &cur, known);
-	bpf_ringbuf_submit(rec, 0);
+	ebc_submit(rec, st);
 	return 0;
 }
 
@@ -532,7 +532,7 @@ int ebc_trace_replay(void *ctx)
 		rec->flags |= EBC_REC_F_L3;
 	}
 	__builtin_memset(&rec->trace, 0, sizeof(rec->trace));
-	bpf_ringbuf_submit(rec, 0);
+	ebc_submit(rec, st);
 	return 0;
 }
 
@@ -642,7 +642,7 @@ static __always_inline int xdp_prog_capture(struct xdp_buff *xdp, bool exit, int
 		rec->flags |= EBC_REC_F_VERDICT;
 		rec->verdict = action;
 	}
-	bpf_ringbuf_submit(rec, 0);
+	ebc_submit(rec, st);
 	return 0;
 }
 

@@ -66,7 +66,7 @@ static __always_inline int xdp_capture(struct xdp_md *ctx, int action)
 	rec->verdict = action;
 	if (known)
 		rec_owner(rec, &own);
-	bpf_ringbuf_submit(rec, 0);
+	ebc_submit(rec, st);
 	return action;
 }
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The capture loop every tap family shares: poll the kernel's records into
- * the pcapng writer, write statistics blocks every second, flush after every
- * batch so readers see packets live. The periodic statistics matter: tshark
+ * The capture loop every tap family shares: drain the kernel's records into
+ * the pcapng writer once a millisecond while they arrive, sleep on the ring
+ * when they stop, write statistics blocks every second, and flush within
+ * 10 ms so readers see packets live. The periodic statistics matter: tshark
  * 4.0 stops dumpcap before it signals the extcap, so the blocks written at the
  * end never reach its file.
  */

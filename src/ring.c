@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 #include "hook.h"
 #include "log.h"
+#include "rbuf.h"
 #include "ring.h"
 
 struct ebc_ring {
@@ -13,12 +14,12 @@ struct ebc_ring {
 	int stats_fd;
 	int scratch_fd;
 	int ncpus;
-	struct ring_buffer *rb;
+	struct ebc_rbuf *rb;
 	ebc_ring_cb cb;
 	void *ctx;
 };
 
-static int on_sample(void *ctx, void *data, size_t size)
+static int on_sample(void *ctx, const void *data, size_t size)
 {
 	struct ebc_ring *r = ctx;
 	const struct ebc_rec *rec = data;
@@ -74,7 +75,7 @@ struct ebc_ring *ebc_ring__new(size_t bytes, ebc_ring_cb cb, void *ctx, char *er
 	err = r->ncpus < 0 ? r->ncpus : create_maps(r, bytes, errbuf, len);
 	if (err)
 		goto fail;
-	r->rb = ring_buffer__new(r->ring_fd, on_sample, r, NULL);
+	r->rb = ebc_rbuf__open(r->ring_fd, on_sample, r);
 	if (!r->rb) {
 		err = -errno;
 		ebc_errbuf(errbuf, len, "cannot map the BPF ring buffer: %s", ebc_strerror(err));
@@ -102,14 +103,22 @@ int ebc_ring__scratch_fd(const struct ebc_ring *r)
 	return r->scratch_fd;
 }
 
+/*
+ * Records submitted without a wake-up (EBC_WAKEUP_NS) do not end the wait:
+ * a wait that times out still reads what arrived meanwhile.
+ */
 int ebc_ring__poll(struct ebc_ring *r, int timeout_ms)
 {
-	return ring_buffer__poll(r->rb, timeout_ms);
+	int n = ebc_rbuf__wait(r->rb, timeout_ms);
+
+	if (n < 0)
+		return n;
+	return ebc_rbuf__drain(r->rb);
 }
 
 int ebc_ring__consume(struct ebc_ring *r)
 {
-	return ring_buffer__consume(r->rb);
+	return ebc_rbuf__drain(r->rb);
 }
 
 int ebc_ring__tap_stats(const struct ebc_ring *r, unsigned int tap, struct ebc_tap_stats *sum)
@@ -139,7 +148,7 @@ void ebc_ring__free(struct ebc_ring *r)
 {
 	if (!r)
 		return;
-	ring_buffer__free(r->rb);
+	ebc_rbuf__close(r->rb);
 	if (r->stats_fd >= 0)
 		close(r->stats_fd);
 	if (r->scratch_fd >= 0)

@@ -366,7 +366,11 @@ static int write_statistics(struct ebc_sockets *s, struct ebc_session_result *re
 
 static int poll_ring(void *ctx, int timeout_ms)
 {
-	return ring_buffer__poll(((struct ebc_sockets *)ctx)->rb, timeout_ms);
+	struct ring_buffer *rb = ((struct ebc_sockets *)ctx)->rb;
+	int n = ring_buffer__poll(rb, timeout_ms);
+
+	/* records submitted without a wake-up (EBC_WAKEUP_NS) are read anyway */
+	return n ? n : ring_buffer__consume(rb);
 }
 
 static int periodic_stats(void *ctx)
