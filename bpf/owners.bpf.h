@@ -24,6 +24,48 @@ struct {
 	__type(value, struct ebc_owner);
 } ebc_addr_owners SEC(".maps");
 
+/*
+ * The local ports, per protocol, that have an entry in ebc_addr_owners: one
+ * bit each, set with the entry and never cleared. XDP looks a packet's owner
+ * up only when the bit of its port is set, so that packets for no local
+ * socket (forwarded, to a closed port) cost no hash lookups.
+ */
+#define EBC_PORT_WORDS (65536 / 64)
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * EBC_PORT_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} ebc_owner_ports SEC(".maps");
+
+/* The word of ebc_owner_ports holding (proto, lport in network order), and its bit. */
+static __always_inline __u32 port_word(__u32 proto, __u16 lport, __u64 *bit)
+{
+	__u16 port = __builtin_bswap16(lport);
+
+	*bit = 1ull << (port & 63);
+	return (proto == IPPROTO_UDP ? EBC_PORT_WORDS : 0) + (port >> 6);
+}
+
+static __always_inline bool port_owned(__u32 proto, __u16 lport)
+{
+	__u64 bit;
+	__u32 key = port_word(proto, lport, &bit);
+	__u64 *w = bpf_map_lookup_elem(&ebc_owner_ports, &key);
+
+	return w && (*w & bit);
+}
+
+static __always_inline void port_mark(__u32 proto, __u16 lport)
+{
+	__u64 bit;
+	__u32 key = port_word(proto, lport, &bit);
+	__u64 *w = bpf_map_lookup_elem(&ebc_owner_ports, &key);
+
+	if (w && !(*w & bit))
+		__sync_fetch_and_or(w, bit);
+}
+
 /* Whether user space shared the owners' storage (the cgroup hooks run). */
 const volatile bool ebc_want_owner = false;
 
@@ -165,7 +207,7 @@ static __always_inline bool owner_by_addr(void *data, void *data_end, struct ebc
 {
 	struct ebc_owner_key k = {};
 
-	if (!packet_key(data, data_end, &k))
+	if (!packet_key(data, data_end, &k) || !port_owned(k.proto, k.lport))
 		return false;
 	k.netns = ebc_netns_cookie;
 	return owner_by_key(&k, out);

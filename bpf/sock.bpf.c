@@ -95,6 +95,7 @@ int ebc_sockops(struct bpf_sock_ops *ctx)
 		}
 	}
 	bpf_map_update_elem(&ebc_addr_owners, &k, o, BPF_ANY);
+	port_mark(k.proto, k.lport);
 	return 1;
 }
 
@@ -119,6 +120,7 @@ static __always_inline int remember_bind(struct bpf_sock *sk, int v6)
 	else
 		k.laddr[0] = sk->src_ip4;
 	bpf_map_update_elem(&ebc_addr_owners, &k, o, BPF_ANY);
+	port_mark(k.proto, k.lport);
 	return 1;
 }
 

@@ -43,6 +43,7 @@ static int share_owners(struct bpf_object *obj, const struct ebc_tap_load *ld)
 {
 	struct bpf_map *owners = bpf_object__find_map_by_name(obj, "ebc_owners");
 	struct bpf_map *by_addr = bpf_object__find_map_by_name(obj, "ebc_addr_owners");
+	struct bpf_map *ports = bpf_object__find_map_by_name(obj, "ebc_owner_ports");
 	int err;
 
 	if (!owners)
@@ -51,8 +52,10 @@ static int share_owners(struct bpf_object *obj, const struct ebc_tap_load *ld)
 	err = ld->owners_fd >= 0 ? bpf_map__reuse_fd(owners, ld->owners_fd) : 0;
 	if (err || !by_addr)
 		return err;
-	return ld->owners_fd >= 0 ? bpf_map__reuse_fd(by_addr, ld->addr_owners_fd) :
-				    bpf_map__set_max_entries(by_addr, 1);
+	if (ld->owners_fd < 0)
+		return bpf_map__set_max_entries(by_addr, 1);
+	err = bpf_map__reuse_fd(by_addr, ld->addr_owners_fd);
+	return err || !ports ? err : bpf_map__reuse_fd(ports, ld->owner_ports_fd);
 }
 
 int ebc_hook__load(struct bpf_object *obj, const struct ebc_tap *tap, const struct ebc_tap_load *ld,

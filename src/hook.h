@@ -64,6 +64,7 @@ struct ebc_tap_load {
 	int scratch_fd;		/* per-CPU filter copy (see bpf/tc.bpf.c) */
 	int owners_fd;		/* socket-owner map, or -1 when owners are not tracked */
 	int addr_owners_fd;	/* the owners by address, with owners_fd */
+	int owner_ports_fd;	/* the ports those have, with owners_fd */
 	unsigned long long netns_cookie;	/* of the namespace the taps run in */
 	unsigned int snaplen;
 	const struct bpf_insn *filter;	/* for the link layer of the device */

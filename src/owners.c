@@ -110,6 +110,11 @@ int ebc_owners__addr_map_fd(const struct ebc_owners *o)
 	return bpf_map__fd(o->skel->maps.ebc_addr_owners);
 }
 
+int ebc_owners__ports_map_fd(const struct ebc_owners *o)
+{
+	return bpf_map__fd(o->skel->maps.ebc_owner_ports);
+}
+
 void ebc_owners__close(struct ebc_owners *o)
 {
 	if (!o)

@@ -17,6 +17,8 @@ int ebc_owners__open(struct ebc_owners **out, unsigned int cgroup_level, char *e
 int ebc_owners__map_fd(const struct ebc_owners *o);
 /* The same owners by address (XDP cannot read socket storage). */
 int ebc_owners__addr_map_fd(const struct ebc_owners *o);
+/* The ports those have (bpf/owners.bpf.h ebc_owner_ports). */
+int ebc_owners__ports_map_fd(const struct ebc_owners *o);
 /* Where cgroup v2 is mounted (path), for --cgroup. */
 int ebc_owners__cgroup_root(char *path, size_t len);
 /* Detach and free; accepts NULL. */

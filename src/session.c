@@ -605,6 +605,7 @@ static int open_taps(struct ebc_session *c, char *errbuf, size_t len)
 		.scratch_fd = ebc_ring__scratch_fd(c->ring),
 		.owners_fd = c->owners ? ebc_owners__map_fd(c->owners) : -1,
 		.addr_owners_fd = c->owners ? ebc_owners__addr_map_fd(c->owners) : -1,
+		.owner_ports_fd = c->owners ? ebc_owners__ports_map_fd(c->owners) : -1,
 		.netns_cookie = netns_cookie(),
 		.snaplen = c->cfg->snaplen,
 		.sel = c->sel,
