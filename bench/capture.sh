@@ -39,6 +39,8 @@ CASES="ceiling floor tcpdump dumpcap tshark ebpfcap-xdp ebpfcap-tc ebpfcap-tshar
 BUILDDIR=.
 TSV=
 NOTHING="tcp port 4242"		# the generator sends UDP 9 -> 9 only
+WARM_MB=6144
+RING_MB=8			# the floor's ring: ebpfcap's default (EBC_DEFAULT_RING_MB)
 
 die() { echo "capture.sh: $*" >&2; exit 1; }
 
@@ -111,6 +113,10 @@ setup() {
 	in_r ip route add blackhole 198.18.91.0/24
 	mkdir -p "$WORK/out" "$WORK/wireshark/extcap"
 	mount -t tmpfs -o size=16g,mode=0700 ebpfcap-bench "$WORK/out" || die "cannot mount a tmpfs"
+	# In a VM, the first write to a guest page costs the host a fault: touch
+	# the memory the captures will write once, so that no case pays for it.
+	dd if=/dev/zero of="$WORK/out/warm" bs=1M count=$((WARM_MB)) status=none
+	rm -f "$WORK/out/warm"
 	ln -s "$EBPFCAP" "$WORK/wireshark/extcap/ebpfcap"
 }
 
@@ -122,7 +128,7 @@ capture_cmd() {
 	local c=$1 filter=$2 out=$3 f=()
 	[ "$filter" = none ] && f=(-f "$NOTHING")
 	case $c in
-	floor) echo "$FLOOR -i r0 --cpu 1" ;;
+	floor) echo "$FLOOR -i r0 --cpu 1 --ring-mb $RING_MB" ;;
 	tcpdump) printf '%q ' tcpdump -q -n -i r0 -w "$out" ${f[1]:+"${f[1]}"} ;;
 	dumpcap) printf '%q ' dumpcap -q -i r0 -w "$out" "${f[@]}" ;;
 	tshark) printf '%q ' tshark -q -i r0 -w "$out" "${f[@]}" ;;
@@ -192,7 +198,7 @@ count_packets() {
 # run_case CASE SIZE FILTER ROUND: one measurement, one line in RES.
 run_case() {
 	local c=$1 size=$2 filter=$3 round=$4 out=$WORK/out/cap log=$WORK/cap.log
-	local rx0 rx1 gen sent ns cpu=0 rss=0 written=0 sig=TERM
+	local rx0 rx1 gen sent ns cpu=0 cpu0=0 rss=0 written=0 sig=TERM
 	rm -f "$out" "$log"
 	if [ "$c" != ceiling ]; then
 		# nsenter, taskset, setsid and bash all exec: CAP_PID is the
@@ -204,6 +210,7 @@ run_case() {
 		wait_for ready "$c" "$out" "$log" ||
 			{ echo "# $c did not start: $(head -c 300 "$log")" >&2; stop_capture KILL; return; }
 	fi
+	[ -n "$CAP_PID" ] && cpu0=$(session_cpu "$CAP_PID")
 	rx0=$(rx_packets)
 	gen=$(in_g "$TRAFFICGEN" -i g0 --src-mac "$GMAC" --dst-mac "$RMAC" --src-ip 198.18.90.1 \
 		--dst-ip 198.18.91.1 --size "$size" --seconds "$SECONDS_PER_RUN" --cpu 0) ||
@@ -213,7 +220,9 @@ run_case() {
 	ns=$(sed -n 's/.*ns=\([0-9]*\).*/\1/p' <<<"$gen")
 	if [ -n "$CAP_PID" ]; then
 		[ "$c" = floor ] || wait_quiet "$out"
-		cpu=$(session_cpu "$CAP_PID")
+		# CPU from the generator's start until the output is quiet: not
+		# tshark's start-up, nor the extcap's
+		cpu=$(($(session_cpu "$CAP_PID") - cpu0))
 		rss=$(session_rss "$CAP_PID")
 		case $c in tcpdump|dumpcap|tshark|ebpfcap-tshark) sig=INT ;; esac
 		stop_capture $sig
@@ -280,6 +289,6 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	echo "# round $r of $ROUNDS done" >&2
 done
 [ -n "$TSV" ] && cp "$RES" "$TSV"
-awk -v clk="$(getconf CLK_TCK)" -f "$(dirname "$0")/capture_report.awk" "$RES"
+awk -v clk="$(getconf CLK_TCK)" -v cases="$CASES" -f "$(dirname "$0")/capture_report.awk" "$RES"
 echo
 echo "ebpfcap --extcap-interfaces: $(extcap_interfaces_ms)"

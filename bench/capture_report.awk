@@ -3,7 +3,7 @@
 #   case size filter round offered ns written sent cpu_ticks rss_kib
 # Ratios are paired: taken per round against the reference of the same round
 # (same frame size; same filter for tcpdump and dumpcap), then summarised.
-# Run with -v clk=CLK_TCK. Plain POSIX awk (mawk): no asort.
+# Run with -v clk=CLK_TCK -v cases="CASE ..." (the order of the rows). Plain POSIX awk (mawk): no asort.
 
 function sort_n(a, n,    i, j, t) {
 	for (i = 2; i <= n; i++)
@@ -12,28 +12,32 @@ function sort_n(a, n,    i, j, t) {
 		}
 }
 
-# "median [min-max]" of the values stored under key k (vals[k, 1..cnt[k]]).
-function summary(k, fmt,    v, n, i, med) {
+# The values stored under key k (vals[k, 1..cnt[k]]) into v, sorted; their count.
+function sorted(k, v,    n, i) {
 	n = cnt[k]
-	if (!n)
-		return "-"
 	for (i = 1; i <= n; i++)
 		v[i] = vals[k, i]
 	sort_n(v, n)
-	med = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-	if (n == 1)
-		return sprintf(fmt, med)
-	return sprintf(fmt " [" fmt "-" fmt "]", med, v[1], v[n])
+	return n
 }
 
-function median(k,    v, n, i) {
-	n = cnt[k]
-	if (!n)
-		return ""
-	for (i = 1; i <= n; i++)
-		v[i] = vals[k, i]
-	sort_n(v, n)
+function median_of(v, n) {
 	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}
+
+# "median [min-max]" of the values stored under key k.
+function summary(k, fmt,    v, n) {
+	n = sorted(k, v)
+	if (!n)
+		return "-"
+	if (n == 1)
+		return sprintf(fmt, v[1])
+	return sprintf(fmt " [" fmt "-" fmt "]", median_of(v, n), v[1], v[n])
+}
+
+function median(k,    v, n) {
+	n = sorted(k, v)
+	return n ? median_of(v, n) : ""
 }
 
 function add(k, x) {
@@ -91,17 +95,24 @@ END {
 			add(k SUBSEP "rss", rss[c, s, f, r] / 1024)
 		}
 	}
+	# rows in the order of -v cases="...", each with filter all, then none
+	ncases = split(cases, cl, " ")
+	for (i = 1; i <= ncases; i++) {
+		rows[++nrows] = cl[i] " all"
+		rows[++nrows] = cl[i] " none"
+	}
 	hdr = sprintf("%-15s %-6s %-24s %-20s %-22s %-20s %-17s %-17s %-19s %-9s %s", "case",
 		      "filter", "offered Mpps", "x ceiling", "written %", "written Mpps",
 		      "x tcpdump", "x dumpcap", "+kernel ns/pkt", "cpu ns", "RSS MiB")
 	for (j = 1; j <= nsizes; j++) {
 		s = size_list[j]
 		printf "\n## %s-byte frames\n%s\n", s, hdr
-		for (i = 1; i <= nkeys; i++) {
-			split(order[i], p, SUBSEP)
-			if (p[2] != s)
+		for (i = 1; i <= nrows; i++) {
+			split(rows[i], rf, " ")
+			k = rf[1] SUBSEP s SUBSEP rf[2]
+			if (!(k in seen))
 				continue
-			k = order[i]
+			split(k, p, SUBSEP)
 			printf "%-15s %-6s %-24s %-20s %-22s %-20s %-17s %-17s %-19s %-9s %s\n",
 			       p[1], p[3] == "all" ? "all" : "none",
 			       summary(k SUBSEP "rate", "%.3f"), summary(k SUBSEP "ceil", "%.2f"),

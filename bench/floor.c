@@ -13,7 +13,6 @@
 #include <getopt.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include <linux/types.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "tool.h"
 #include "floor.h"
 #include "floor.skel.h"
 
@@ -51,49 +51,9 @@ static bool verbose;
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s -i DEV [--snaplen N (1-%d, default %d)] [--ring-mb N (power of 2, <= %d, default 64)]\n"
+	fprintf(f, "usage: %s -i DEV [--snaplen N (1-%d, default %d)] [--ring-mb N (power of 2, <= %d, default 8, ebpfcap's)]\n"
 		   "       [--cpu N] [--seconds S (<= %.0f)] [--verbose]\n",
 		PROG, FLOOR_SNAPLEN_MAX, FLOOR_SNAPLEN_MAX, RING_MB_MAX, SECONDS_MAX);
-}
-
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", PROG);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
-
-static int parse_uint(const char *name, const char *s, unsigned long min, unsigned long max,
-		      unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v < min || v > max)
-		return fail("invalid %s '%s': expected an integer in %lu-%lu", name, s, min, max);
-	*out = v;
-	return 0;
-}
-
-static int parse_seconds(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v > 0 && v <= SECONDS_MAX))
-		return fail("invalid --seconds '%s': expected a number in (0, %.0f]", s, SECONDS_MAX);
-	*out = v;
-	return 0;
 }
 
 enum { OPT_SNAPLEN = 256, OPT_RING_MB, OPT_CPU, OPT_SECONDS, OPT_VERBOSE, OPT_HELP };
@@ -111,7 +71,7 @@ static const struct option long_opts[] = {
 
 static int parse_opt(int c, const char *arg, struct floor_opts *o)
 {
-	unsigned long v;
+	uint64_t v;
 	int err;
 
 	switch (c) {
@@ -119,27 +79,27 @@ static int parse_opt(int c, const char *arg, struct floor_opts *o)
 		o->dev = arg;
 		return 0;
 	case OPT_SNAPLEN:
-		err = parse_uint("--snaplen", arg, 1, FLOOR_SNAPLEN_MAX, &v);
+		err = tool_parse_u64("--snaplen", arg, 1, FLOOR_SNAPLEN_MAX, &v);
 		o->snaplen = v;
 		return err;
 	case OPT_RING_MB:
-		err = parse_uint("--ring-mb", arg, 1, RING_MB_MAX, &v);
+		err = tool_parse_u64("--ring-mb", arg, 1, RING_MB_MAX, &v);
 		/* A ring buffer is a power-of-2 number of pages. */
 		if (!err && (v & (v - 1)))
-			err = fail("invalid --ring-mb '%s': must be a power of 2", arg);
+			err = tool_fail("invalid --ring-mb '%s': must be a power of 2", arg);
 		o->ring_mb = v;
 		return err;
 	case OPT_CPU:
-		err = parse_uint("--cpu", arg, 0, CPU_SETSIZE - 1, &v);
+		err = tool_parse_u64("--cpu", arg, 0, CPU_SETSIZE - 1, &v);
 		o->cpu = (int)v;
 		return err;
 	case OPT_SECONDS:
-		return parse_seconds(arg, &o->seconds);
+		return tool_parse_seconds(arg, SECONDS_MAX, &o->seconds);
 	case OPT_VERBOSE:
 		verbose = true;
 		return 0;
 	}
-	return fail("unknown option (see --help)");
+	return tool_fail("unknown option (see --help)");
 }
 
 /* 0, 1 for --help, -1 on an error (reported). */
@@ -147,7 +107,7 @@ static int parse_args(int argc, char **argv, struct floor_opts *o)
 {
 	int c;
 
-	*o = (struct floor_opts){ .snaplen = FLOOR_SNAPLEN_MAX, .ring_mb = 64, .cpu = -1 };
+	*o = (struct floor_opts){ .snaplen = FLOOR_SNAPLEN_MAX, .ring_mb = 8, .cpu = -1 };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "i:", long_opts, NULL)) != -1) {
 		if (c == OPT_HELP) {
@@ -155,31 +115,18 @@ static int parse_args(int argc, char **argv, struct floor_opts *o)
 			return 1;
 		}
 		if (c == '?' || c == ':')
-			return fail("unknown option or missing value in '%s' (see --help)",
-				    argv[optind - 1]);
+			return tool_fail("unknown option or missing value in '%s' (see --help)",
+					 argv[optind - 1]);
 		if (parse_opt(c, optarg, o))
 			return -1;
 	}
 	if (optind < argc)
-		return fail("unexpected argument '%s' (see --help)", argv[optind]);
+		return tool_fail("unexpected argument '%s' (see --help)", argv[optind]);
 	if (!o->dev)
-		return fail("-i DEV is required (see --help)");
+		return tool_fail("-i DEV is required (see --help)");
 	o->ifindex = if_nametoindex(o->dev);
 	if (!o->ifindex)
-		return fail("no device %s in this network namespace: %s", o->dev, strerror(errno));
-	return 0;
-}
-
-static int pin_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return 0;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		return fail("cannot pin to CPU %d: %s", cpu, strerror(errno));
+		return tool_fail("no device %s in this network namespace: %s", o->dev, strerror(errno));
 	return 0;
 }
 
@@ -194,7 +141,7 @@ static int catch_stop_signals(void)
 
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
-		return fail("cannot catch signals: %s", strerror(errno));
+		return tool_fail("cannot catch signals: %s", strerror(errno));
 	return 0;
 }
 
@@ -219,7 +166,7 @@ static struct floor_bpf *load(const struct floor_opts *o)
 	int err;
 
 	if (!skel) {
-		fail("cannot open the BPF object: %s", strerror(errno));
+		tool_fail("cannot open the BPF object: %s", strerror(errno));
 		return NULL;
 	}
 	skel->rodata->floor_snaplen = o->snaplen;
@@ -227,8 +174,8 @@ static struct floor_bpf *load(const struct floor_opts *o)
 	if (!err)
 		err = floor_bpf__load(skel);
 	if (err) {
-		fail("cannot load the XDP program: %s (root needed; --verbose says more)",
-		     strerror(-err));
+		tool_fail("cannot load the XDP program: %s (root needed; --verbose says more)",
+			  strerror(-err));
 		floor_bpf__destroy(skel);
 		return NULL;
 	}
@@ -253,7 +200,7 @@ static int drain(struct ring_buffer *rb, double seconds)
 		int n = ring_buffer__consume(rb);
 
 		if (n < 0)
-			return fail("cannot read the ring buffer: %s", strerror(-n));
+			return tool_fail("cannot read the ring buffer: %s", strerror(-n));
 		nanosleep(&pause, NULL);
 	}
 	return 0;
@@ -285,26 +232,26 @@ static int capture(struct floor_bpf *skel, const struct floor_opts *o)
 
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.floor_ring), on_record, &c, NULL);
 	if (!rb)
-		return fail("cannot set up the ring buffer: %s", strerror(errno));
+		return tool_fail("cannot set up the ring buffer: %s", strerror(errno));
 	link = bpf_program__attach_xdp(skel->progs.floor_xdp, o->ifindex);
 	if (!link) {
 		err = -errno;
 		ring_buffer__free(rb);
-		return fail("cannot attach XDP program to %s: %s%s", o->dev, strerror(-err),
-			    err == -EBUSY || err == -EEXIST ? " (another XDP program is attached)" : "");
+		return tool_fail("cannot attach XDP program to %s: %s%s", o->dev, strerror(-err),
+				 err == -EBUSY || err == -EEXIST ? " (another XDP program is attached)" : "");
 	}
 	printf("ready\n");
 	fflush(stdout);
 	err = drain(rb, o->seconds);
 	bpf_link__destroy(link);
 	if (!err && ring_buffer__consume(rb) < 0)
-		err = fail("cannot read the ring buffer: %s", strerror(errno));
+		err = tool_fail("cannot read the ring buffer: %s", strerror(errno));
 	ring_buffer__free(rb);
 	if (err)
 		return err;
 	printf("packets=%llu bytes=%llu lost=%llu\n", (unsigned long long)c.packets,
 	       (unsigned long long)c.bytes, (unsigned long long)sum_lost(skel));
-	return fflush(stdout) ? fail("cannot write the result: %s", strerror(errno)) : 0;
+	return fflush(stdout) ? tool_fail("cannot write the result: %s", strerror(errno)) : 0;
 }
 
 int main(int argc, char **argv)
@@ -313,11 +260,12 @@ int main(int argc, char **argv)
 	struct floor_bpf *skel;
 	int ret;
 
+	tool_name = PROG;
 	ret = parse_args(argc, argv, &o);
 	if (ret)
 		return ret > 0 ? 0 : 2;
 	libbpf_set_print(libbpf_print);
-	if (pin_cpu(o.cpu) || catch_stop_signals())
+	if (tool_pin_cpu(o.cpu) || catch_stop_signals())
 		return 1;
 	skel = load(&o);
 	if (!skel)

@@ -13,7 +13,6 @@
 #include <getopt.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +24,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "tool.h"
 #include "trafficgen.skel.h"
 
 #define PROG		"trafficgen"
@@ -60,46 +60,6 @@ static void usage(FILE *f)
 		PROG, FRAME_MIN, FRAME_MAX, FRAME_MIN, COUNT_MAX, SECONDS_MAX, BATCH_MAX);
 }
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", PROG);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
-
-static int parse_u64(const char *name, const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v < min || v > max)
-		return fail("invalid %s '%s': expected an integer in %llu-%llu", name, s,
-			    (unsigned long long)min, (unsigned long long)max);
-	*out = v;
-	return 0;
-}
-
-static int parse_seconds(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v > 0 && v <= SECONDS_MAX))
-		return fail("invalid --seconds '%s': expected a number in (0, %.0f]", s, SECONDS_MAX);
-	*out = v;
-	return 0;
-}
-
 static int parse_mac(const char *name, const char *s, uint8_t mac[6])
 {
 	unsigned int b[6];
@@ -107,7 +67,7 @@ static int parse_mac(const char *name, const char *s, uint8_t mac[6])
 
 	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
 		   &tail) != 6)
-		return fail("invalid %s '%s': expected xx:xx:xx:xx:xx:xx", name, s);
+		return tool_fail("invalid %s '%s': expected xx:xx:xx:xx:xx:xx", name, s);
 	for (int i = 0; i < 6; i++)
 		mac[i] = (uint8_t)b[i];
 	return 0;
@@ -117,9 +77,9 @@ static int parse_mac(const char *name, const char *s, uint8_t mac[6])
 static int parse_ip(const char *name, const char *s, struct in_addr *ip)
 {
 	if (inet_pton(AF_INET, s, ip) != 1)
-		return fail("invalid %s '%s': expected an IPv4 address", name, s);
+		return tool_fail("invalid %s '%s': expected an IPv4 address", name, s);
 	if ((ntohl(ip->s_addr) & 0xfffe0000) != 0xc6120000)
-		return fail("%s %s is outside 198.18.0.0/15 (benchmark addresses only)", name, s);
+		return tool_fail("%s %s is outside 198.18.0.0/15 (benchmark addresses only)", name, s);
 	return 0;
 }
 
@@ -167,26 +127,26 @@ static int parse_opt(int c, const char *arg, struct tg_opts *o, unsigned int *se
 		*seen |= 8;
 		return parse_ip("--dst-ip", arg, &o->dst_ip);
 	case OPT_SIZE:
-		err = parse_u64("--size", arg, FRAME_MIN, FRAME_MAX, &v);
+		err = tool_parse_u64("--size", arg, FRAME_MIN, FRAME_MAX, &v);
 		o->size = (unsigned int)v - FCS_LEN;
 		return err;
 	case OPT_COUNT:
-		return parse_u64("--count", arg, 1, COUNT_MAX, &o->count);
+		return tool_parse_u64("--count", arg, 1, COUNT_MAX, &o->count);
 	case OPT_SECONDS:
-		return parse_seconds(arg, &o->seconds);
+		return tool_parse_seconds(arg, SECONDS_MAX, &o->seconds);
 	case OPT_CPU:
-		err = parse_u64("--cpu", arg, 0, CPU_SETSIZE - 1, &v);
+		err = tool_parse_u64("--cpu", arg, 0, CPU_SETSIZE - 1, &v);
 		o->cpu = (int)v;
 		return err;
 	case OPT_BATCH:
-		err = parse_u64("--batch", arg, 1, BATCH_MAX, &v);
+		err = tool_parse_u64("--batch", arg, 1, BATCH_MAX, &v);
 		o->batch = (unsigned int)v;
 		return err;
 	case OPT_VERBOSE:
 		verbose = true;
 		return 0;
 	}
-	return fail("unknown option or missing value (see --help)");
+	return tool_fail("unknown option or missing value (see --help)");
 }
 
 /* 0, 1 for --help, -1 on an error (reported). */
@@ -203,20 +163,20 @@ static int parse_args(int argc, char **argv, struct tg_opts *o)
 			return 1;
 		}
 		if (c == '?' || c == ':')
-			return fail("unknown option or missing value in '%s' (see --help)",
-				    argv[optind - 1]);
+			return tool_fail("unknown option or missing value in '%s' (see --help)",
+					 argv[optind - 1]);
 		if (parse_opt(c, optarg, o, &seen))
 			return -1;
 	}
 	if (optind < argc)
-		return fail("unexpected argument '%s' (see --help)", argv[optind]);
+		return tool_fail("unexpected argument '%s' (see --help)", argv[optind]);
 	if (!o->dev || seen != 15)
-		return fail("-i, --src-mac, --dst-mac, --src-ip and --dst-ip are required (see --help)");
+		return tool_fail("-i, --src-mac, --dst-mac, --src-ip and --dst-ip are required (see --help)");
 	if (!o->count && !o->seconds)
-		return fail("give --count or --seconds (or both): the run must be bounded");
+		return tool_fail("give --count or --seconds (or both): the run must be bounded");
 	o->ifindex = if_nametoindex(o->dev);
 	if (!o->ifindex)
-		return fail("no device %s in this network namespace: %s", o->dev, strerror(errno));
+		return tool_fail("no device %s in this network namespace: %s", o->dev, strerror(errno));
 	return 0;
 }
 
@@ -262,19 +222,6 @@ static void build_frame(const struct tg_opts *o, uint8_t *f)
 	put16(p, o->size - 14 - 20);	/* UDP length; checksum 0: none */
 }
 
-static int pin_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return 0;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		return fail("cannot pin to CPU %d: %s", cpu, strerror(errno));
-	return 0;
-}
-
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -293,7 +240,7 @@ static int block_stop_signals(sigset_t *set)
 	sigaddset(set, SIGINT);
 	sigaddset(set, SIGTERM);
 	if (sigprocmask(SIG_BLOCK, set, NULL))
-		return fail("cannot block signals: %s", strerror(errno));
+		return tool_fail("cannot block signals: %s", strerror(errno));
 	return 0;
 }
 
@@ -314,8 +261,8 @@ static int send_chunk(int prog_fd, const struct tg_opts *o, const uint8_t *frame
 		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = o->batch);
 
 	if (bpf_prog_test_run_opts(prog_fd, &run))
-		return fail("cannot send on %s: BPF_PROG_RUN with live frames: %s", o->dev,
-			    strerror(errno));
+		return tool_fail("cannot send on %s: BPF_PROG_RUN with live frames: %s", o->dev,
+				 strerror(errno));
 	return 0;
 }
 
@@ -360,7 +307,7 @@ static int generate(int prog_fd, const struct tg_opts *o, const uint8_t *frame,
 		t = now_ns();
 	}
 	printf("sent=%llu ns=%llu\n", (unsigned long long)sent, (unsigned long long)(t - start));
-	return fflush(stdout) ? fail("cannot write the result: %s", strerror(errno)) : 0;
+	return fflush(stdout) ? tool_fail("cannot write the result: %s", strerror(errno)) : 0;
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -376,17 +323,18 @@ int main(int argc, char **argv)
 	sigset_t stop;
 	int ret;
 
+	tool_name = PROG;
 	ret = parse_args(argc, argv, &o);
 	if (ret)
 		return ret > 0 ? 0 : 2;
 	libbpf_set_print(libbpf_print);
-	if (pin_cpu(o.cpu) || block_stop_signals(&stop))
+	if (tool_pin_cpu(o.cpu) || block_stop_signals(&stop))
 		return 1;
 	build_frame(&o, frame);
 	skel = trafficgen_bpf__open_and_load();
 	if (!skel) {
-		fail("cannot load the XDP program: %s (root needed; --verbose says more)",
-		     strerror(errno));
+		tool_fail("cannot load the XDP program: %s (root needed; --verbose says more)",
+			  strerror(errno));
 		return 1;
 	}
 	ret = generate(bpf_program__fd(skel->progs.tg_tx), &o, frame, &stop) ? 1 : 0;
