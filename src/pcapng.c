@@ -526,27 +526,21 @@ static void count_lost(struct ebc_pcapng *w, size_t keep)
 }
 
 /*
- * How a flush writes. A pipe always gets groups it takes whole (group_end):
- * one write() while the reader keeps up, smaller ones when it lags. A file
- * written by a timed or explicit flush (SEND_WHOLE_BLOCKS) gets page-bounded
- * groups, so that a kill -9 leaves whole blocks; but that is a write() per
- * page and halves the throughput to tmpfs, so a flush because the buffer is
- * full (SEND_FAST, sustained high rates) writes a file in one go: a kill -9
- * that lands during that write can leave the file's last block cut (readers
- * report it truncated; the blocks before it are intact). Failures other than
- * a kill (disk full, EPIPE) are handled alike in both.
+ * How a flush writes. A pipe gets groups it takes whole (group_end): one
+ * write() while the reader keeps up, smaller ones when it lags. A file gets
+ * page-bounded groups, so that a kill -9 leaves whole blocks: a write() per
+ * page. (Writing a full buffer in one go was tried: it gains little where
+ * the kernel's page-cache copy is the limit, and a kill -9 landing in that
+ * write cut the last block in one run of tests/system/test_output.sh.)
  */
-enum send_mode { SEND_WHOLE_BLOCKS, SEND_FAST };
-
 /* Sends the buffer, then extra (may be NULL); marks the writer failed on error. */
-static int send_out(struct ebc_pcapng *w, const void *extra, size_t extra_len,
-		    enum send_mode mode)
+static int send_out(struct ebc_pcapng *w, const void *extra, size_t extra_len)
 {
 	struct iovec iov[2] = {
 		{ .iov_base = w->buf, .iov_len = w->len },
 		{ .iov_base = (void *)extra, .iov_len = extra_len },
 	};
-	bool grouped = w->pipe || (mode == SEND_WHOLE_BLOCKS && w->page);
+	bool grouped = w->pipe || w->page;
 	off_t pos = grouped && !w->pipe ? lseek(w->fd, 0, SEEK_CUR) : 0;
 	size_t done;
 	int err;
@@ -580,7 +574,7 @@ static int emit_large(struct ebc_pcapng *w, build_fn build, const void *arg, uin
 	if (!b.base)
 		return -ENOMEM;
 	build(&b, arg, size);
-	err = send_out(w, b.base, size, SEND_WHOLE_BLOCKS);
+	err = send_out(w, b.base, size);
 	free(b.base);
 	return err;
 }
@@ -596,7 +590,7 @@ static int emit_sized(struct ebc_pcapng *w, build_fn build, const void *arg, uin
 	if (size > w->cap)
 		return emit_large(w, build, arg, (uint32_t)size);
 	if (size > w->cap - w->len) {
-		err = send_out(w, NULL, 0, SEND_FAST);
+		err = send_out(w, NULL, 0);
 		if (err)
 			return err;
 	}
@@ -740,7 +734,7 @@ int ebc_pcapng__flush(struct ebc_pcapng *w)
 		return w->err;
 	if (!w->len)
 		return 0;
-	return send_out(w, NULL, 0, SEND_WHOLE_BLOCKS);
+	return send_out(w, NULL, 0);
 }
 
 uint64_t ebc_pcapng__lost(const struct ebc_pcapng *w, uint32_t if_id)

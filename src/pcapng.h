@@ -7,11 +7,9 @@
  * to 1 MiB and written in groups of whole blocks it takes without waiting (or
  * of PIPE_BUF bytes at most): its reader gets whole blocks even from a writer
  * killed meanwhile. A regular file is cut back to its last whole block when a
- * write fails (disk full). ebc_pcapng__flush() writes a file in groups that
- * end at the last block boundary before a page boundary (a killed write stops
- * between pages), so a kill -9 leaves whole blocks; a buffer that fills up is
- * written in one go, for throughput, and a kill during that write may leave
- * the last block cut.
+ * write fails (disk full), and written in groups that end at the last block
+ * boundary before a page boundary (a killed write stops between pages), so a
+ * kill -9 leaves whole blocks.
  */
 #ifndef EBPFCAP_PCAPNG_H
 #define EBPFCAP_PCAPNG_H
