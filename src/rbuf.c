@@ -114,6 +114,13 @@ int ebc_rbuf__drain(struct ebc_rbuf *rb)
 	return err < 0 ? err : n;
 }
 
+int ebc_rbuf__poll(struct ebc_rbuf *rb, int timeout_ms)
+{
+	int n = ebc_rbuf__wait(rb, timeout_ms);
+
+	return n < 0 ? n : ebc_rbuf__drain(rb);
+}
+
 void ebc_rbuf__close(struct ebc_rbuf *rb)
 {
 	int saved = errno;

@@ -29,6 +29,12 @@ int ebc_rbuf__wait(struct ebc_rbuf *rb, int timeout_ms);
  * negative return.
  */
 int ebc_rbuf__drain(struct ebc_rbuf *rb);
+/*
+ * Wait up to timeout_ms, then drain, also after a wait that timed out:
+ * records submitted without a wake-up (EBC_WAKEUP_NS) do not end the wait.
+ * Count, or -errno.
+ */
+int ebc_rbuf__poll(struct ebc_rbuf *rb, int timeout_ms);
 void ebc_rbuf__close(struct ebc_rbuf *rb);
 
 #endif /* EBPFCAP_RBUF_H */

@@ -103,17 +103,9 @@ int ebc_ring__scratch_fd(const struct ebc_ring *r)
 	return r->scratch_fd;
 }
 
-/*
- * Records submitted without a wake-up (EBC_WAKEUP_NS) do not end the wait:
- * a wait that times out still reads what arrived meanwhile.
- */
 int ebc_ring__poll(struct ebc_ring *r, int timeout_ms)
 {
-	int n = ebc_rbuf__wait(r->rb, timeout_ms);
-
-	if (n < 0)
-		return n;
-	return ebc_rbuf__drain(r->rb);
+	return ebc_rbuf__poll(r->rb, timeout_ms);
 }
 
 int ebc_ring__consume(struct ebc_ring *r)

@@ -25,6 +25,7 @@
 #include "loop.h"
 #include "pcapng.h"
 #include "privs.h"
+#include "rbuf.h"
 #include "record.h"
 #include "sockets.h"
 #include "synth.h"
@@ -46,7 +47,7 @@ struct ebc_sockets {
 	struct sockets_bpf *skel;
 	struct bpf_link *links[MAX_LINKS];
 	size_t nlinks;
-	struct ring_buffer *rb;
+	struct ebc_rbuf *rb;
 	struct ebc_synth *synth;
 	struct ebc_synth_filter *filter;	/* NULL: none */
 	struct ebc_pcapng *out;
@@ -71,7 +72,7 @@ void ebc_sockets__close(struct ebc_sockets *s)
 	if (!s)
 		return;
 	detach(s);
-	ring_buffer__free(s->rb);
+	ebc_rbuf__close(s->rb);
 	sockets_bpf__destroy(s->skel);
 	ebc_synth__free(s->synth);
 	ebc_synth__filter_free(s->filter);
@@ -161,7 +162,7 @@ static int attach_all(struct ebc_sockets *s, char *errbuf, size_t len)
 	return 0;
 }
 
-static int on_sample(void *ctx, void *data, size_t size);
+static int on_sample(void *ctx, const void *data, size_t size);
 
 int ebc_sockets__open(struct ebc_sockets **out, const struct ebc_config *cfg, char *errbuf,
 		      size_t len)
@@ -191,7 +192,7 @@ int ebc_sockets__open(struct ebc_sockets **out, const struct ebc_config *cfg, ch
 			   ebc_strerror(err), ebc_hook__hint(err));
 		goto fail;
 	}
-	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.ebc_ring), on_sample, s, NULL);
+	s->rb = ebc_rbuf__open(bpf_map__fd(s->skel->maps.ebc_ring), on_sample, s);
 	if (!s->rb) {
 		err = -errno;
 		ebc_errbuf(errbuf, len, "cannot map the BPF ring buffer: %s", ebc_strerror(err));
@@ -263,7 +264,7 @@ static void rec_flow(const struct ebc_sock_rec *r, struct ebc_synth_flow *f)
 	f->rport = r->rport;
 }
 
-static int on_sample(void *ctx, void *data, size_t size)
+static int on_sample(void *ctx, const void *data, size_t size)
 {
 	struct ebc_sockets *s = ctx;
 	const struct ebc_sock_rec *r = data;
@@ -366,11 +367,7 @@ static int write_statistics(struct ebc_sockets *s, struct ebc_session_result *re
 
 static int poll_ring(void *ctx, int timeout_ms)
 {
-	struct ring_buffer *rb = ((struct ebc_sockets *)ctx)->rb;
-	int n = ring_buffer__poll(rb, timeout_ms);
-
-	/* records submitted without a wake-up (EBC_WAKEUP_NS) are read anyway */
-	return n ? n : ring_buffer__consume(rb);
+	return ebc_rbuf__poll(((struct ebc_sockets *)ctx)->rb, timeout_ms);
 }
 
 static int periodic_stats(void *ctx)
@@ -408,7 +405,7 @@ int ebc_sockets__run(struct ebc_sockets *s, int fd, volatile sig_atomic_t *stop,
 	/* Detach first, so that what the ring holds now is all there will be. */
 	detach(s);
 	if (!err && !s->count_reached) {
-		n = ring_buffer__consume(s->rb);
+		n = ebc_rbuf__drain(s->rb);
 		if (n < 0 && n != STOP_COUNT)
 			err = s->write_err ? s->write_err : n;
 	}
