@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <net/if.h>
 #include <linux/types.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -69,8 +68,9 @@ static const struct option long_opts[] = {
 	{ 0 },
 };
 
-static int parse_opt(int c, const char *arg, struct floor_opts *o)
+static int parse_opt(int c, const char *arg, void *ctx)
 {
+	struct floor_opts *o = ctx;
 	uint64_t v;
 	int err;
 
@@ -105,29 +105,16 @@ static int parse_opt(int c, const char *arg, struct floor_opts *o)
 /* 0, 1 for --help, -1 on an error (reported). */
 static int parse_args(int argc, char **argv, struct floor_opts *o)
 {
-	int c;
+	int ret;
 
 	*o = (struct floor_opts){ .snaplen = FLOOR_SNAPLEN_MAX, .ring_mb = 8, .cpu = -1 };
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "i:", long_opts, NULL)) != -1) {
-		if (c == OPT_HELP) {
-			usage(stdout);
-			return 1;
-		}
-		if (c == '?' || c == ':')
-			return tool_fail("unknown option or missing value in '%s' (see --help)",
-					 argv[optind - 1]);
-		if (parse_opt(c, optarg, o))
-			return -1;
-	}
-	if (optind < argc)
-		return tool_fail("unexpected argument '%s' (see --help)", argv[optind]);
+	ret = tool_parse_args(argc, argv, long_opts, OPT_HELP, usage, parse_opt, o);
+	if (ret)
+		return ret;
 	if (!o->dev)
 		return tool_fail("-i DEV is required (see --help)");
-	o->ifindex = if_nametoindex(o->dev);
-	if (!o->ifindex)
-		return tool_fail("no device %s in this network namespace: %s", o->dev, strerror(errno));
-	return 0;
+	o->ifindex = tool_ifindex(o->dev);
+	return o->ifindex ? 0 : -1;
 }
 
 static void on_signal(int sig)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include "tool.h"
 
 const char *tool_name = "bench";
@@ -62,4 +63,35 @@ int tool_pin_cpu(int cpu)
 	if (sched_setaffinity(0, sizeof(set), &set))
 		return tool_fail("cannot pin to CPU %d: %s", cpu, strerror(errno));
 	return 0;
+}
+
+int tool_parse_args(int argc, char **argv, const struct option *opts, int help,
+		    void (*usage)(FILE *f), tool_opt_fn parse_opt, void *ctx)
+{
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "i:", opts, NULL)) != -1) {
+		if (c == help) {
+			usage(stdout);
+			return 1;
+		}
+		if (c == '?' || c == ':')
+			return tool_fail("unknown option or missing value in '%s' (see --help)",
+					 argv[optind - 1]);
+		if (parse_opt(c, optarg, ctx))
+			return -1;
+	}
+	if (optind < argc)
+		return tool_fail("unexpected argument '%s' (see --help)", argv[optind]);
+	return 0;
+}
+
+unsigned int tool_ifindex(const char *dev)
+{
+	unsigned int ifindex = if_nametoindex(dev);
+
+	if (!ifindex)
+		tool_fail("no device %s in this network namespace: %s", dev, strerror(errno));
+	return ifindex;
 }

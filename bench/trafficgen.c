@@ -20,7 +20,6 @@
 #include <string.h>
 #include <time.h>
 #include <arpa/inet.h>
-#include <net/if.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -49,6 +48,7 @@ struct tg_opts {
 	double seconds;		/* 0: no limit */
 	int cpu;		/* -1: not pinned */
 	unsigned int batch;
+	unsigned int given;	/* bits: --src-mac, --dst-mac, --src-ip, --dst-ip */
 };
 
 static void usage(FILE *f)
@@ -105,8 +105,9 @@ static const struct option long_opts[] = {
 static bool verbose;
 
 /* One option; 0, -1 on a bad value. */
-static int parse_opt(int c, const char *arg, struct tg_opts *o, unsigned int *seen)
+static int parse_opt(int c, const char *arg, void *ctx)
 {
+	struct tg_opts *o = ctx;
 	uint64_t v;
 	int err = 0;
 
@@ -115,16 +116,16 @@ static int parse_opt(int c, const char *arg, struct tg_opts *o, unsigned int *se
 		o->dev = arg;
 		return 0;
 	case OPT_SRC_MAC:
-		*seen |= 1;
+		o->given |= 1;
 		return parse_mac("--src-mac", arg, o->src_mac);
 	case OPT_DST_MAC:
-		*seen |= 2;
+		o->given |= 2;
 		return parse_mac("--dst-mac", arg, o->dst_mac);
 	case OPT_SRC_IP:
-		*seen |= 4;
+		o->given |= 4;
 		return parse_ip("--src-ip", arg, &o->src_ip);
 	case OPT_DST_IP:
-		*seen |= 8;
+		o->given |= 8;
 		return parse_ip("--dst-ip", arg, &o->dst_ip);
 	case OPT_SIZE:
 		err = tool_parse_u64("--size", arg, FRAME_MIN, FRAME_MAX, &v);
@@ -152,32 +153,18 @@ static int parse_opt(int c, const char *arg, struct tg_opts *o, unsigned int *se
 /* 0, 1 for --help, -1 on an error (reported). */
 static int parse_args(int argc, char **argv, struct tg_opts *o)
 {
-	unsigned int seen = 0;
-	int c;
+	int ret;
 
 	*o = (struct tg_opts){ .size = FRAME_MIN - FCS_LEN, .cpu = -1, .batch = 64 };
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "i:", long_opts, NULL)) != -1) {
-		if (c == OPT_HELP) {
-			usage(stdout);
-			return 1;
-		}
-		if (c == '?' || c == ':')
-			return tool_fail("unknown option or missing value in '%s' (see --help)",
-					 argv[optind - 1]);
-		if (parse_opt(c, optarg, o, &seen))
-			return -1;
-	}
-	if (optind < argc)
-		return tool_fail("unexpected argument '%s' (see --help)", argv[optind]);
-	if (!o->dev || seen != 15)
+	ret = tool_parse_args(argc, argv, long_opts, OPT_HELP, usage, parse_opt, o);
+	if (ret)
+		return ret;
+	if (!o->dev || o->given != 15)
 		return tool_fail("-i, --src-mac, --dst-mac, --src-ip and --dst-ip are required (see --help)");
 	if (!o->count && !o->seconds)
 		return tool_fail("give --count or --seconds (or both): the run must be bounded");
-	o->ifindex = if_nametoindex(o->dev);
-	if (!o->ifindex)
-		return tool_fail("no device %s in this network namespace: %s", o->dev, strerror(errno));
-	return 0;
+	o->ifindex = tool_ifindex(o->dev);
+	return o->ifindex ? 0 : -1;
 }
 
 static uint8_t *put16(uint8_t *p, uint16_t v)
